@@ -1,0 +1,320 @@
+"""Base stream classes: how every BigCommerce resource is read and turned into records.
+
+Three ideas shape this module (see DESIGN §3):
+
+* Incremental streams read a window `[bookmark, window_end]` fixed once per run
+  from the store's clock, and page through it by keyset on id, never by page
+  number, so a record edited or created mid-sync cannot shift another one out of
+  the pages still to come. The bookmark moves to `window_end` only when the whole
+  window has been read; an interrupted run starts again from the old bookmark.
+* Sub-resources that the API embeds in the parent's response (line items,
+  variants, addresses) are emitted by child streams straight from that payload,
+  one child sync per parent page, at no extra request.
+* Child streams keep no state per parent: state stays O(streams).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing as t
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from singer_sdk.streams import Stream
+
+from tap_bigcommerce.dates import format_timestamp, parse_timestamp
+from tap_bigcommerce.errors import BigCommerceError
+from tap_bigcommerce.records import DatePlan
+from tap_bigcommerce.schemas import load_schema
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+    from tap_bigcommerce.api import StoreApi
+    from tap_bigcommerce.tap import TapBigCommerce
+
+PAGE_SIZE = 250
+PROGRESS_MARKERS = "progress_markers"
+
+
+@dataclass(frozen=True)
+class Window:
+    """The inclusive range of `date_modified` values one run reads."""
+
+    start: dt.datetime | None
+    end: dt.datetime
+
+    @property
+    def is_empty(self) -> bool:
+        return self.start is not None and self.start > self.end
+
+
+class BigCommerceStream(Stream):
+    """A BigCommerce resource: its endpoint, scope, schema and record normalisation."""
+
+    path: t.ClassVar[str]
+    """Endpoint below `/stores/{hash}`, e.g. `/v2/orders`."""
+    scope: t.ClassVar[str]
+    """The OAuth scope the endpoint needs (named in 403 errors and the streams table)."""
+    primary_keys: t.ClassVar[tuple[str, ...]] = ("store_hash", "id")  # type: ignore[misc]
+
+    def __init__(self, tap: TapBigCommerce) -> None:
+        schema = load_schema(self.name)
+        schema.setdefault("properties", {})["store_hash"] = {
+            "type": ["string"],
+            "description": "The store the record comes from (part of every primary key).",
+        }
+        super().__init__(tap=tap, schema=schema)
+        self._date_plan = DatePlan.from_schema(schema)
+        self._store_hash: str = tap.config["store_hash"]
+
+    @property
+    def api(self) -> StoreApi:
+        return t.cast("TapBigCommerce", self._tap).api
+
+    def get(self, params: Mapping[str, t.Any] | None = None, path: str | None = None) -> t.Any:
+        """The decoded body of one GET (None for BigCommerce's 204 past the last page)."""
+        return self.api.get(path or self.path, params, scope=self.scope, stream=self.name).body
+
+    def normalise(self, record: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Tag the record with its store and put its timestamps in the tap's one form."""
+        self._date_plan.apply(record, stream=self.name)
+        record["store_hash"] = self._store_hash
+        return record
+
+    def post_process(
+        self, row: dict[str, t.Any], context: Context | None = None
+    ) -> dict[str, t.Any] | None:
+        del context
+        return self.normalise(row)
+
+    def generate_child_contexts(
+        self, record: dict[str, t.Any], context: Context | None
+    ) -> Iterable[Context | None]:
+        """Children are synced per page from `emit_embedded_children`, never per record."""
+        del record, context
+        return ()
+
+    def emit_embedded_children(self, parents: list[dict[str, t.Any]]) -> None:
+        """Sync every selected child stream from this page of parent records."""
+        for child in self.child_streams:
+            if isinstance(child, EmbeddedChildStream) and (
+                child.selected or child.has_selected_descendents
+            ):
+                child.receive(parents)
+                child.sync(context={"parent_stream": self.name})
+
+
+class EmbeddedChildStream(BigCommerceStream):
+    """A sub-resource read from its parent's payload at no extra request."""
+
+    state_partitioning_keys: t.ClassVar[list[str]] = []  # type: ignore[assignment,misc]
+
+    def __init__(self, tap: TapBigCommerce) -> None:
+        super().__init__(tap)
+        self._pending: list[dict[str, t.Any]] = []
+        self._schema_sent = False
+
+    def extract(self, parent: Mapping[str, t.Any]) -> Iterable[dict[str, t.Any]]:
+        """The child records embedded in one parent record.
+
+        Each must be a new dict (a shallow copy is enough): normalising a child adds
+        fields, which must not appear in the parent's own payload.
+        """
+        raise NotImplementedError
+
+    def receive(self, parents: Iterable[Mapping[str, t.Any]]) -> None:
+        self._pending = [child for parent in parents for child in self.extract(parent)]
+
+    def get_records(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
+        del context
+        pending, self._pending = self._pending, []
+        yield from pending
+
+    @property
+    def emit_activate_version_messages(self) -> bool:
+        """Never: a run emits only the children of changed parents, not the whole table."""
+        return False
+
+    def _write_schema_message(self) -> None:
+        """Once per run, although the stream is synced once per parent page."""
+        if not self._schema_sent:
+            self._schema_sent = True
+            super()._write_schema_message()
+
+
+class IncrementalStream(BigCommerceStream):
+    """A stream read by `date_modified` window and id keyset (DESIGN §3)."""
+
+    replication_key = "date_modified"
+    is_sorted = False  # keyset order is by id, not by date_modified
+
+    def window(self, context: Context | None) -> Window:
+        start = self.get_starting_timestamp(context)
+        return Window(start=start, end=t.cast("TapBigCommerce", self._tap).window_end)
+
+    def pages(self, window: Window) -> Iterator[list[dict[str, t.Any]]]:
+        """Every record in the window, a page at a time, by keyset on id."""
+        raise NotImplementedError
+
+    def get_records(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
+        window = self.window(context)
+        if window.is_empty:
+            self.logger.info(
+                "Stream '%s': bookmark %s is after the window end %s; nothing to read.",
+                self.name,
+                window.start,
+                window.end,
+            )
+        else:
+            self.logger.info(
+                "Stream '%s': reading date_modified from %s to %s (inclusive).",
+                self.name,
+                format_timestamp(window.start) if window.start else "the beginning",
+                format_timestamp(window.end),
+            )
+            for page in self.pages(window):
+                self.emit_embedded_children(page)
+                yield from page
+        self._commit_window(context, window)
+
+    def _commit_window(self, context: Context | None, window: Window) -> None:
+        """Move the bookmark to the window's end, now that the whole window has been read.
+
+        Written as the SDK's progress marker, which the SDK promotes to the bookmark
+        only when the stream finishes; the window end (not the largest value seen)
+        is what makes the next run start exactly where this one's window stopped.
+        """
+        if window.is_empty:
+            return
+        state = self.get_context_state(context)
+        markers = state.setdefault(
+            PROGRESS_MARKERS, {"Note": "Progress is not resumable if interrupted."}
+        )
+        markers["replication_key"] = self.replication_key
+        markers["replication_key_value"] = format_timestamp(window.end)
+
+    def compare_start_date(self, value: str, start_date_value: str) -> str:
+        """The later of bookmark and start_date, compared as instants, not strings."""
+        return max(value, start_date_value, key=parse_timestamp)
+
+
+class V2KeysetStream(IncrementalStream):
+    """A v2 list (bare JSON arrays, 204 past the end) read with `min_id` keyset."""
+
+    extra_params: t.ClassVar[dict[str, str]] = {}
+
+    def pages(self, window: Window) -> Iterator[list[dict[str, t.Any]]]:
+        params: dict[str, t.Any] = {
+            **self.extra_params,
+            "max_date_modified": format_timestamp(window.end),
+            "sort": "id:asc",
+            "limit": PAGE_SIZE,
+        }
+        if window.start is not None:
+            params["min_date_modified"] = format_timestamp(window.start)
+        min_id = 1
+        while True:
+            body = self.get({**params, "min_id": min_id})
+            page = _expect_list(body, self.name)
+            if page:
+                yield page
+            if len(page) < PAGE_SIZE:
+                return
+            min_id = int(page[-1]["id"]) + 1
+
+
+class V3KeysetStream(IncrementalStream):
+    """A v3 list (`data` + `meta.pagination`) read with `id:greater` keyset."""
+
+    def include(self) -> str | None:
+        """The `include=` value: only the sub-resources a selected child needs."""
+        return None
+
+    def pages(self, window: Window) -> Iterator[list[dict[str, t.Any]]]:
+        params: dict[str, t.Any] = {
+            "date_modified:max": format_timestamp(window.end),
+            "sort": "id",
+            "direction": "asc",
+            "limit": PAGE_SIZE,
+        }
+        if window.start is not None:
+            params["date_modified:min"] = format_timestamp(window.start)
+        if include := self.include():
+            params["include"] = include
+        last_id = 0
+        while True:
+            body = self.get({**params, "id:greater": last_id})
+            page, pagination = _expect_v3(body, self.name)
+            if page:
+                yield page
+            if not page or pagination.get("total_pages", 1) <= pagination.get("current_page", 1):
+                return
+            last_id = int(page[-1]["id"])
+
+
+class V3CursorStream(IncrementalStream):
+    """A v3 list with cursor pagination (`after=end_cursor`), e.g. customers."""
+
+    def include(self) -> str | None:
+        return None
+
+    def pages(self, window: Window) -> Iterator[list[dict[str, t.Any]]]:
+        params: dict[str, t.Any] = {
+            "date_modified:max": format_timestamp(window.end),
+            "limit": PAGE_SIZE,
+        }
+        if window.start is not None:
+            params["date_modified:min"] = format_timestamp(window.start)
+        if include := self.include():
+            params["include"] = include
+        cursor: str | None = None
+        while True:
+            body = self.get(params if cursor is None else {**params, "after": cursor})
+            page, _ = _expect_v3(body, self.name)
+            meta = body.get("meta") or {}
+            cursor_meta = meta.get("cursor_pagination") or {}
+            if page:
+                yield page
+            next_cursor = cursor_meta.get("end_cursor")
+            has_next = bool((cursor_meta.get("links") or {}).get("next"))
+            if not page or not has_next or not next_cursor or next_cursor == cursor:
+                return
+            cursor = next_cursor
+
+
+class V2SingletonStream(BigCommerceStream):
+    """A v2 endpoint that returns one object (store information)."""
+
+    def get_records(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
+        del context
+        body = self.get()
+        if not isinstance(body, dict):
+            raise BigCommerceError(
+                f"Stream '{self.name}': expected a JSON object from {self.path}, "
+                f"got {type(body).__name__}."
+            )
+        yield body
+
+
+def _expect_list(body: t.Any, stream: str) -> list[dict[str, t.Any]]:
+    if body is None:
+        return []
+    if not isinstance(body, list):
+        raise BigCommerceError(
+            f"Stream '{stream}': expected a JSON array from the v2 API, got "
+            f"{type(body).__name__}. The api_url may point at something other than BigCommerce."
+        )
+    return body
+
+
+def _expect_v3(body: t.Any, stream: str) -> tuple[list[dict[str, t.Any]], dict[str, t.Any]]:
+    if body is None:
+        return [], {}
+    if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+        raise BigCommerceError(
+            f"Stream '{stream}': expected a v3 response with a `data` list, got "
+            f"{type(body).__name__}. The api_url may point at something other than BigCommerce."
+        )
+    pagination = (body.get("meta") or {}).get("pagination") or {}
+    return body["data"], pagination

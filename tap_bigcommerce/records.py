@@ -1,0 +1,79 @@
+"""Normalising API records before the SDK sees them.
+
+The plan of which fields hold timestamps is read from a stream's schema once, so
+per record the tap touches only those fields: RFC 2822 (v2) and offset forms (v3)
+become the tap's one ISO 8601 form, and BigCommerce's empty-string "no date"
+becomes null.
+"""
+
+from __future__ import annotations
+
+import logging
+import typing as t
+from dataclasses import dataclass, field
+
+from tap_bigcommerce.dates import to_iso
+
+LOGGER = logging.getLogger(__name__)
+
+
+def _types(schema: t.Mapping[str, t.Any]) -> set[str]:
+    declared = schema.get("type", [])
+    return {declared} if isinstance(declared, str) else set(declared)
+
+
+@dataclass
+class DatePlan:
+    """Where the timestamps are in a record of one stream (nested objects and arrays too)."""
+
+    fields: tuple[str, ...] = ()
+    objects: dict[str, DatePlan] = field(default_factory=dict)
+    arrays: dict[str, DatePlan] = field(default_factory=dict)
+
+    @classmethod
+    def from_schema(cls, schema: t.Mapping[str, t.Any]) -> DatePlan:
+        plan = cls()
+        fields = []
+        for name, prop in (schema.get("properties") or {}).items():
+            kinds = _types(prop)
+            if prop.get("format") == "date-time" and "string" in kinds:
+                fields.append(name)
+            elif "object" in kinds and prop.get("properties"):
+                sub = cls.from_schema(prop)
+                if not sub.is_empty():
+                    plan.objects[name] = sub
+            elif "array" in kinds and isinstance(prop.get("items"), dict):
+                sub = cls.from_schema(prop["items"])
+                if not sub.is_empty():
+                    plan.arrays[name] = sub
+        plan.fields = tuple(fields)
+        return plan
+
+    def is_empty(self) -> bool:
+        return not (self.fields or self.objects or self.arrays)
+
+    def apply(self, record: dict[str, t.Any], *, stream: str) -> None:
+        """Rewrite the record's timestamps in place; keep (and warn about) unparseable ones."""
+        for name in self.fields:
+            value = record.get(name)
+            if isinstance(value, str):
+                try:
+                    record[name] = to_iso(value)
+                except ValueError:
+                    LOGGER.warning(
+                        "Stream '%s': field '%s' holds %r, which is not a timestamp; "
+                        "it is passed on unchanged.",
+                        stream,
+                        name,
+                        value,
+                    )
+        for name, sub in self.objects.items():
+            value = record.get(name)
+            if isinstance(value, dict):
+                sub.apply(value, stream=stream)
+        for name, sub in self.arrays.items():
+            value = record.get(name)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, dict):
+                        sub.apply(item, stream=stream)

@@ -1,0 +1,115 @@
+"""The tap's settings: their schema, and the checks JSON Schema cannot express.
+
+Every check names the setting it is about and runs before any request is made.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+from urllib.parse import urlsplit
+
+from singer_sdk import typing as th
+from singer_sdk.exceptions import ConfigValidationError
+
+from tap_bigcommerce.dates import parse_timestamp
+
+DEFAULT_API_URL = "https://api.bigcommerce.com"
+STORE_HASH_PATTERN = re.compile(r"^[a-z0-9]{1,64}$")
+
+CORE_PROPERTIES = [
+    th.Property(
+        "store_hash",
+        th.StringType,
+        required=True,
+        title="Store hash",
+        description="The store's hash, the part after /stores/ in its API path "
+        "(e.g. abc123 in https://api.bigcommerce.com/stores/abc123/v3/).",
+    ),
+    th.Property(
+        "start_date",
+        th.DateTimeType,
+        title="Start date",
+        description="Only records modified at or after this instant are read on the "
+        "first run (ISO 8601, e.g. 2024-01-01T00:00:00Z). Later runs continue from "
+        "their state.",
+    ),
+    th.Property(
+        "api_url",
+        th.StringType,
+        default=DEFAULT_API_URL,
+        title="API URL",
+        description="Base URL of the BigCommerce API. Change it only to point the tap "
+        "at the sandbox store or a proxy.",
+    ),
+    th.Property(
+        "request_timeout",
+        th.NumberType,
+        default=60,
+        title="Request timeout (seconds)",
+        description="Seconds to wait for a response before the request is retried.",
+    ),
+    th.Property(
+        "max_retries",
+        th.IntegerType,
+        default=8,
+        title="Retry limit",
+        description="How many times one request is retried after a 5xx, a dropped "
+        "connection or a truncated body before the run fails (429s wait for the "
+        "rate-limit window instead and are allowed four times as many tries).",
+    ),
+    th.Property(
+        "max_backoff_seconds",
+        th.NumberType,
+        default=60,
+        title="Longest retry wait (seconds)",
+        description="Upper bound of the exponential wait between retries.",
+    ),
+    th.Property(
+        "window_lag_seconds",
+        th.IntegerType,
+        default=30,
+        title="Window lag (seconds)",
+        description="Each run reads changes up to the store's clock minus this lag, so "
+        "writes still in flight at the start of the run are read by the next run "
+        "instead of being missed.",
+    ),
+]
+
+
+def _problems(config: t.Mapping[str, t.Any]) -> list[str]:
+    problems = []
+    store_hash = config.get("store_hash")
+    if isinstance(store_hash, str) and not STORE_HASH_PATTERN.match(store_hash):
+        problems.append(
+            "store_hash: must be the store's hash, lower-case letters and digits only "
+            "(e.g. 'abc123'), not a URL or a store name."
+        )
+    api_url = config.get("api_url", DEFAULT_API_URL)
+    parts = urlsplit(str(api_url))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problems.append("api_url: must be an http(s) URL such as https://api.bigcommerce.com.")
+    start_date = config.get("start_date")
+    if start_date is not None:
+        try:
+            parse_timestamp(str(start_date))
+        except ValueError:
+            problems.append(
+                "start_date: must be an ISO 8601 timestamp such as 2024-01-01T00:00:00Z."
+            )
+    for name, minimum in (
+        ("request_timeout", 1),
+        ("max_retries", 0),
+        ("max_backoff_seconds", 0),
+        ("window_lag_seconds", 0),
+    ):
+        value = config.get(name)
+        if value is not None and (isinstance(value, bool) or value < minimum):
+            problems.append(f"{name}: must be a number of at least {minimum}.")
+    return problems
+
+
+def validate_settings(config: t.Mapping[str, t.Any]) -> None:
+    """Raise ConfigValidationError listing every bad setting by name."""
+    if problems := _problems(config):
+        raise ConfigValidationError("Config validation failed", errors=problems)

@@ -1,0 +1,47 @@
+"""The product catalog."""
+
+from __future__ import annotations
+
+import typing as t
+from collections.abc import Iterator, Mapping
+
+from tap_bigcommerce.client import EmbeddedChildStream, V3KeysetStream
+
+PRODUCTS_SCOPE = "store_v2_products_read_only"
+
+
+class ProductsStream(V3KeysetStream):
+    """Products; sub-resources come embedded via `include=` when a child stream wants them."""
+
+    name = "products"
+    path = "/v3/catalog/products"
+    scope = PRODUCTS_SCOPE
+
+    def include(self) -> str | None:
+        wanted = [
+            child.include_name
+            for child in self.child_streams
+            if isinstance(child, ProductChildStream)
+            and (child.selected or child.has_selected_descendents)
+        ]
+        return ",".join(wanted) or None
+
+
+class ProductChildStream(EmbeddedChildStream):
+    """A product sub-resource list embedded with `include=<include_name>`."""
+
+    include_name: t.ClassVar[str]
+    parent_stream_type = ProductsStream
+
+    def extract(self, parent: Mapping[str, t.Any]) -> Iterator[dict[str, t.Any]]:
+        children = parent.get(self.include_name)
+        for child in children if isinstance(children, list) else ():
+            if isinstance(child, dict):
+                yield {**child, "product_id": child.get("product_id", parent["id"])}
+
+
+class ProductVariantsStream(ProductChildStream):
+    name = "product_variants"
+    path = "/v3/catalog/products/{product_id}/variants"
+    scope = PRODUCTS_SCOPE
+    include_name = "variants"
