@@ -1,0 +1,94 @@
+"""Run the tap as users do (its console script) and read what it wrote."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import typing as t
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TAP = str(Path(sys.executable).with_name("tap-bigcommerce"))
+
+
+@dataclass
+class TapRun:
+    """One run of the tap: exit code, raw output, and the Singer messages parsed from stdout."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    messages: list[dict[str, t.Any]] = field(default_factory=list)
+
+    def records(self, stream: str) -> list[dict[str, t.Any]]:
+        return [
+            m["record"] for m in self.messages if m["type"] == "RECORD" and m["stream"] == stream
+        ]
+
+    def streams_with_records(self) -> set[str]:
+        return {m["stream"] for m in self.messages if m["type"] == "RECORD"}
+
+    def schema_messages(self, stream: str) -> list[dict[str, t.Any]]:
+        return [m for m in self.messages if m["type"] == "SCHEMA" and m["stream"] == stream]
+
+    @property
+    def final_state(self) -> dict[str, t.Any]:
+        states = [m["value"] for m in self.messages if m["type"] == "STATE"]
+        return states[-1] if states else {}
+
+    def bookmark(self, stream: str) -> str | None:
+        entry = self.final_state.get("bookmarks", {}).get(stream, {})
+        return entry.get("replication_key_value")
+
+
+def start_tap(
+    config: dict[str, t.Any],
+    *,
+    state: dict[str, t.Any] | None = None,
+    catalog: dict[str, t.Any] | None = None,
+    workdir: Path | None = None,
+) -> tuple[subprocess.Popen[str], Path]:
+    folder = workdir or Path(tempfile.mkdtemp(prefix="tap-run-"))
+    config_path = folder / "config.json"
+    config_path.write_text(json.dumps(config))
+    args = [TAP, "--config", str(config_path)]
+    if state is not None:
+        state_path = folder / "state.json"
+        state_path.write_text(json.dumps(state))
+        args += ["--state", str(state_path)]
+    if catalog is not None:
+        catalog_path = folder / "catalog.json"
+        catalog_path.write_text(json.dumps(catalog))
+        args += ["--catalog", str(catalog_path)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TAP_BIGCOMMERCE_")}
+    process = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    return process, folder
+
+
+def finish(process: subprocess.Popen[str], timeout: float = 300) -> TapRun:
+    stdout, stderr = process.communicate(timeout=timeout)
+    messages = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    return TapRun(process.returncode, stdout, stderr, messages)
+
+
+def run_tap(config: dict[str, t.Any], **kwargs: t.Any) -> TapRun:
+    process, _ = start_tap(config, **kwargs)
+    return finish(process)
+
+
+def discover(config: dict[str, t.Any]) -> dict[str, t.Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "config.json"
+        path.write_text(json.dumps(config))
+        out = subprocess.run(
+            [TAP, "--config", str(path), "--discover"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return t.cast("dict[str, t.Any]", json.loads(out.stdout))
