@@ -110,7 +110,16 @@ STREAMS: tuple[StreamSource, ...] = (
     StreamSource("order_refunds", "orders.v3.yml", "/orders/payment_actions/refunds"),
     StreamSource("order_statuses", ORDERS_V2, "/order_statuses", V2_ITEMS),
     # --- Catalog ------------------------------------------------------------------------------
-    StreamSource("products", PRODUCTS, "/catalog/products"),
+    # The tap requests products with ``include=variants,images,custom_fields,bulk_pricing_rules,
+    # videos``. The list response declares all of these but ``variants``, although ``variants`` is
+    # one of the spec's include values (IncludeParamBase); take the variant object the same spec
+    # uses for products' variants (productVariant_Full).
+    StreamSource(
+        "products",
+        PRODUCTS,
+        "/catalog/products",
+        grafts=(Graft("variants", "productVariant_Full", array=True),),
+    ),
     StreamSource(
         "product_variants",
         "catalog/product-variants_catalog.v3.yml",
