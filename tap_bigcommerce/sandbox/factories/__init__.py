@@ -1,0 +1,1 @@
+"""Record factories: pure functions from ``(context, state row)`` to a spec-shaped record."""

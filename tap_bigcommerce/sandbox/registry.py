@@ -1,0 +1,56 @@
+"""Which record types exist: top-level tables (with compact state) and child types.
+
+Adding a resource is one factory plus one entry here (and one line in
+``routes.ROUTES`` to serve it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from tap_bigcommerce.sandbox.factories import catalog, customers, orders
+from tap_bigcommerce.sandbox.factories.context import Ctx
+from tap_bigcommerce.sandbox.state import Row
+
+
+@dataclasses.dataclass(frozen=True)
+class TableSpec:
+    base: int  # first id
+    size_option: str  # SandboxOptions field giving the generated count
+    statuses: tuple[int, ...] = (0,)
+    deleted_rate: float = 0.0
+
+
+TABLES: dict[str, TableSpec] = {
+    "orders": TableSpec(100, "orders", orders.STATUS_IDS, deleted_rate=0.03),
+    "products": TableSpec(orders.PRODUCT_BASE, "products"),
+    "customers": TableSpec(1, "customers"),
+    "coupons": TableSpec(1, "coupons"),
+    "brands": TableSpec(catalog.BRAND_BASE, "brands"),
+    "categories": TableSpec(catalog.CATEGORY_BASE, "categories"),
+}
+
+ChildFn = Callable[[Ctx, Row], list[dict[str, Any]]]
+
+#: child type -> (parent table, factory listing one parent's children)
+CHILDREN: dict[str, tuple[str, ChildFn]] = {
+    "order_products": ("orders", orders.order_products),
+    "order_shipping_addresses": ("orders", lambda c, r: [orders.shipping_address(c, r)]),
+    "order_coupons": ("orders", orders.coupons),
+    "order_shipments": ("orders", orders.shipments),
+    "order_taxes": ("orders", orders.taxes),
+    "order_messages": ("orders", orders.messages),
+    "order_transactions": ("orders", orders.transactions),
+    "order_refunds": ("orders", orders.refunds),
+    "variants": ("products", catalog.variants),
+    "images": ("products", catalog.images),
+    "custom_fields": ("products", catalog.custom_fields),
+    "bulk_pricing_rules": ("products", catalog.bulk_pricing_rules),
+    "videos": ("products", catalog.videos),
+    "options": ("products", catalog.options),
+    "modifiers": ("products", catalog.modifiers),
+    "customer_addresses": ("customers", customers.addresses),
+    "customer_attribute_values": ("customers", customers.attribute_values),
+}

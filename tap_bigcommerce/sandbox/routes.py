@@ -1,0 +1,246 @@
+"""THE endpoint table: method + path template -> required OAuth scope + handler.
+
+Adding an endpoint is one line here (plus a factory in ``registry``). The scope
+column is the only place scopes are assigned; tokens with the scope or its
+read-write parent (the name without ``_read_only``) may call the endpoint.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from tap_bigcommerce.sandbox import views
+from tap_bigcommerce.sandbox.factories import catalog, customers, orders
+from tap_bigcommerce.sandbox.factories import store as store_factory
+from tap_bigcommerce.sandbox.http import Request
+from tap_bigcommerce.sandbox.state import Row
+from tap_bigcommerce.sandbox.store import Store
+
+ORDERS = "store_v2_orders_read_only"
+TRANSACTIONS = "store_v2_transactions_read_only"
+PRODUCTS = "store_v2_products_read_only"
+CUSTOMERS = "store_v2_customers_read_only"
+INFORMATION = "store_v2_information_read_only"
+MARKETING = "store_v2_marketing_read_only"
+CONTENT = "store_v2_content_read_only"
+ALL_SCOPES = (ORDERS, TRANSACTIONS, PRODUCTS, CUSTOMERS, INFORMATION, MARKETING, CONTENT)
+
+PRODUCT_INCLUDES = frozenset(catalog.SUBRESOURCES)
+CUSTOMER_INCLUDES = frozenset(("addresses", "attributes", "formfields", "storecredit"))
+
+
+def _includes(req: Request, allowed: frozenset[str]) -> frozenset[str]:
+    return frozenset(x for x in req.params.get("include", "").split(",") if x in allowed)
+
+
+def _render_order(store: Store, row: Row, req: Request) -> Any:
+    inc = req.params.get("include", "")
+    include = (
+        "consignments.line_items"
+        if "consignments.line_items" in inc
+        else "consignments"
+        if "consignments" in inc
+        else ""
+    )
+    return store.render(("order", include), row, lambda: orders.order(store.ctx, row, include))
+
+
+def _render_product(store: Store, row: Row, req: Request) -> Any:
+    inc = _includes(req, PRODUCT_INCLUDES)
+    return store.render(("product", inc), row, lambda: catalog.product(store.ctx, row, inc))
+
+
+def _render_customer(store: Store, row: Row, req: Request) -> Any:
+    inc = _includes(req, CUSTOMER_INCLUDES)
+    return store.render(("customer", inc), row, lambda: customers.customer(store.ctx, row, inc))
+
+
+def _plain(fn: Any) -> views.Render:
+    return lambda store, row, req: fn(store.ctx, row)
+
+
+def _product_page_cap(req: Request) -> int | None:
+    return 10 if _includes(req, frozenset(("options", "modifiers"))) else None
+
+
+def _product_sorts(store: Store) -> dict[str, Any]:
+    base = store.tables["products"].base
+    return {
+        "name": lambda i: catalog.product_name(store.ctx, i),
+        "sku": lambda i: f"SKU-{i}",
+        "price": lambda i: catalog.price_of(store.ctx, store.tables["products"].row(i - base)),
+    }
+
+
+def _store_info(req: Request) -> Any:
+    assert req.store is not None
+    return store_factory.store_info(req.store.ctx, req.store.index)
+
+
+def _customer_sorts(store: Store) -> dict[str, Any]:
+    return {
+        "last_name": lambda i: customers.names(store.ctx, i)[1],
+        "first_name": lambda i: customers.names(store.ctx, i)[0],
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    method: str
+    template: str
+    scope: str
+    handler: views.Handler
+    pattern: re.Pattern[str] = dataclasses.field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        rx = re.sub(r"\{[a-z_]+\}", r"(\\d+)", self.template)
+        object.__setattr__(self, "pattern", re.compile(f"^{rx}$"))
+
+
+ROUTES: tuple[Route, ...] = (
+    # orders (v2)
+    Route("GET", "/v2/orders", ORDERS, views.v2_table_list("orders", _render_order)),
+    Route("GET", "/v2/orders/count", ORDERS, views.v2_count("orders")),
+    Route("GET", "/v2/orders/{order_id}", ORDERS, views.v2_detail("orders", _render_order)),
+    Route("GET", "/v2/orders/{order_id}/products", ORDERS, views.v2_children("order_products")),
+    Route(
+        "GET",
+        "/v2/orders/{order_id}/shipping_addresses",
+        ORDERS,
+        views.v2_children("order_shipping_addresses"),
+    ),
+    Route("GET", "/v2/orders/{order_id}/coupons", ORDERS, views.v2_children("order_coupons")),
+    Route("GET", "/v2/orders/{order_id}/shipments", ORDERS, views.v2_children("order_shipments")),
+    Route("GET", "/v2/orders/{order_id}/taxes", ORDERS, views.v2_children("order_taxes")),
+    Route("GET", "/v2/orders/{order_id}/messages", ORDERS, views.v2_children("order_messages")),
+    Route(
+        "GET",
+        "/v2/orders/{order_id}/consignments",
+        ORDERS,
+        views.v2_detail("orders", lambda s, row, req: orders.consignments(s.ctx, row, True)),
+    ),
+    Route(
+        "GET", "/v2/order_statuses", ORDERS, views.v2_object(lambda req: orders.order_status_list())
+    ),
+    # orders (v3)
+    Route(
+        "GET",
+        "/v3/orders/{order_id}/transactions",
+        TRANSACTIONS,
+        views.v3_children("order_transactions"),
+    ),
+    Route(
+        "GET",
+        "/v3/orders/{order_id}/payment_actions/refunds",
+        ORDERS,
+        views.v3_children("order_refunds"),
+    ),
+    Route(
+        "GET",
+        "/v3/orders/payment_actions/refunds",
+        ORDERS,
+        views.v3_store_children("order_refunds", "order_id:in"),
+    ),
+    # catalog (v3)
+    Route(
+        "GET",
+        "/v3/catalog/products",
+        PRODUCTS,
+        views.v3_table_list("products", _render_product, _product_sorts, _product_page_cap),
+    ),
+    *(
+        Route(
+            "GET", f"/v3/catalog/products/{{product_id}}/{path}", PRODUCTS, views.v3_children(child)
+        )
+        for path, child in (
+            ("variants", "variants"),
+            ("images", "images"),
+            ("custom-fields", "custom_fields"),
+            ("custom_fields", "custom_fields"),
+            ("bulk-pricing-rules", "bulk_pricing_rules"),
+            ("bulk_pricing_rules", "bulk_pricing_rules"),
+            ("videos", "videos"),
+            ("options", "options"),
+            ("modifiers", "modifiers"),
+        )
+    ),
+    Route(
+        "GET",
+        "/v3/catalog/variants",
+        PRODUCTS,
+        views.v3_store_children("variants", "product_id:in"),
+    ),
+    Route(
+        "GET", "/v3/catalog/brands", PRODUCTS, views.v3_table_list("brands", _plain(catalog.brand))
+    ),
+    Route(
+        "GET",
+        "/v3/catalog/categories",
+        PRODUCTS,
+        views.v3_table_list("categories", _plain(catalog.category)),
+    ),
+    Route("GET", "/v3/catalog/trees", PRODUCTS, views.v3_static(lambda req: catalog.trees())),
+    Route(
+        "GET",
+        "/v3/catalog/trees/categories",
+        PRODUCTS,
+        views.v3_table_list("categories", _plain(catalog.tree_category)),
+    ),
+    # customers (v3)
+    Route(
+        "GET",
+        "/v3/customers",
+        CUSTOMERS,
+        views.v3_cursor_list("customers", _render_customer, _customer_sorts),
+    ),
+    Route(
+        "GET",
+        "/v3/customers/addresses",
+        CUSTOMERS,
+        views.v3_store_children("customer_addresses", "customer_id:in"),
+    ),
+    Route(
+        "GET",
+        "/v3/customers/attributes",
+        CUSTOMERS,
+        views.v3_static(lambda req: customers.attributes()),
+    ),
+    Route(
+        "GET",
+        "/v3/customers/attribute-values",
+        CUSTOMERS,
+        views.v3_store_children("customer_attribute_values", "customer_id:in"),
+    ),
+    # marketing, store information (v2)
+    Route(
+        "GET",
+        "/v2/coupons",
+        MARKETING,
+        views.v2_table_list("coupons", _plain(store_factory.coupon)),
+    ),
+    Route(
+        "GET",
+        "/v2/store",
+        INFORMATION,
+        views.v2_object(_store_info),
+    ),
+    Route("GET", "/v2/time", INFORMATION, views.v2_object(lambda req: {"time": int(req.now)})),
+)
+
+
+def match(method: str, path: str) -> tuple[Route | None, tuple[int, ...], bool]:
+    """(route, path ids, path_exists_for_other_method)."""
+    other = False
+    for route in ROUTES:
+        m = route.pattern.match(path)
+        if m:
+            if route.method == method:
+                return route, tuple(int(g) for g in m.groups()), False
+            other = True
+    return None, (), other
+
+
+def allowed(granted: frozenset[str], scope: str) -> bool:
+    return scope in granted or scope.removesuffix("_read_only") in granted

@@ -1,0 +1,123 @@
+"""One generated store: compact tables, the render cache, and the admin mutations.
+
+Every read and write of a store happens under its lock, so admin edits made
+while a sync pages through the store behave like a real store's: the next page
+query sees the record at its new ``date_modified``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from tap_bigcommerce.sandbox import registry as resources
+from tap_bigcommerce.sandbox.clock import Clock
+from tap_bigcommerce.sandbox.dates import iso_z
+from tap_bigcommerce.sandbox.factories.context import Ctx
+from tap_bigcommerce.sandbox.options import SandboxOptions
+from tap_bigcommerce.sandbox.state import Row, Table
+
+
+def store_hash(seed: int, index: int) -> str:
+    return hashlib.sha1(f"store:{seed}:{index}".encode(), usedforsecurity=False).hexdigest()[:10]
+
+
+class Store:
+    def __init__(self, index: int, opts: SandboxOptions, base_url: str, clock: Clock) -> None:
+        self.index = index
+        self.seed = opts.seed * 1000 + index
+        self.hash = store_hash(opts.seed, index)
+        self.clock = clock
+        self.lock = threading.RLock()
+        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._cache_size = opts.cache_size
+        self._mutations = 0
+        r = random.Random(self.seed)
+        self.tables: dict[str, Table] = {}
+        for kind, spec in resources.TABLES.items():
+            table = Table(kind, spec.base)
+            table.generate(
+                int(getattr(opts, spec.size_option)), r, spec.statuses, spec.deleted_rate
+            )
+            self.tables[kind] = table
+        self.ctx = Ctx(
+            seed=self.seed,
+            store_hash=self.hash,
+            base_url=base_url,
+            n_products=len(self.tables["products"]),
+            n_customers=len(self.tables["customers"]),
+            n_brands=len(self.tables["brands"]),
+            n_categories=len(self.tables["categories"]),
+        )
+
+    # rendering -----------------------------------------------------------------
+    def render(self, key: tuple[Any, ...], row: Row, fn: Callable[[], Any]) -> Any:
+        """Memoise by (key, id, version): a new version is a new cache entry."""
+        full = (*key, row.id, row.version)
+        with self.lock:
+            hit = self._cache.get(full)
+            if hit is not None:
+                self._cache.move_to_end(full)
+                return hit
+        value = fn()
+        with self.lock:
+            self._cache[full] = value
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return value
+
+    # admin ---------------------------------------------------------------------
+    def _table(self, resource: str) -> tuple[Table, resources.TableSpec]:
+        if resource not in resources.TABLES:
+            raise KeyError(resource)
+        return self.tables[resource], resources.TABLES[resource]
+
+    def edit(self, resource: str, count: int) -> list[int]:
+        with self.lock:
+            table, spec = self._table(resource)
+            self._mutations += 1
+            r = random.Random(self.seed * 31 + self._mutations)
+            live = [p for p in range(len(table)) if not table.deleted[p]]
+            picked = sorted(r.sample(live, min(count, len(live))))
+            now = self.clock.now_s()
+            for p in picked:
+                table.touch(p, now, r.choice(spec.statuses) if len(spec.statuses) > 1 else None)
+            return [table.base + p for p in picked]
+
+    def create(self, resource: str, count: int) -> list[int]:
+        with self.lock:
+            table, spec = self._table(resource)
+            self._mutations += 1
+            r = random.Random(self.seed * 37 + self._mutations)
+            now = self.clock.now_s()
+            ids = [table.append(now, r.choice(spec.statuses)) for _ in range(count)]
+            self.ctx = Ctx(
+                **{
+                    **self.ctx.__dict__,
+                    **{
+                        "n_products": len(self.tables["products"]),
+                        "n_customers": len(self.tables["customers"]),
+                    },
+                }
+            )
+            return ids
+
+    def truth(self, resource: str) -> list[dict[str, Any]]:
+        with self.lock:
+            if resource in resources.TABLES:
+                table = self.tables[resource]
+                return [
+                    {"id": row.id, "date_modified": iso_z(row.modified)} for row in table.rows()
+                ]
+            if resource in resources.CHILDREN:
+                parent, fn = resources.CHILDREN[resource]
+                return [
+                    {"id": child["id"], "parent_id": row.id}
+                    for row in self.tables[parent].rows()
+                    for child in fn(self.ctx, row)
+                ]
+            raise KeyError(resource)
