@@ -187,10 +187,10 @@ class Normaliser:
             result["type"] = "array"
         if (node.get("nullable") is True or node.get("x-nullable") is True) and _types_of(result):
             _set_types(result, [*(_types_of(result) or []), "null"])
-        if "description" in node and "description" not in result:
-            desc = _one_line(node["description"])
-            if desc:
-                result["description"] = desc
+        # The node's own description wins over one inherited from a referenced component.
+        desc = _one_line(node.get("description"))
+        if desc:
+            result["description"] = desc
         return result
 
     def _own(
@@ -338,7 +338,8 @@ def component_schema(specs: Specs, spec: str, name: str) -> tuple[Any, Path]:
 
 def follow_pointer(schema: Schema, pointer: str, where: str) -> Schema:
     node: Any = schema
-    for token in [t for t in pointer.split("/") if t]:
+    for raw in [t for t in pointer.split("/") if t]:
+        token = raw.replace("~1", "/").replace("~0", "~")
         if not isinstance(node, Mapping) or token not in node:
             raise GenerationError(f"{where}: pointer {pointer!r} fails at {token!r}")
         node = node[token]

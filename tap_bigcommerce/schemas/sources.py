@@ -230,8 +230,8 @@ WideningKind = Literal["date-time", "string", "number-or-string", "form-field-va
 class Widening:
     """A deliberate change to one property of one or more streams.
 
-    ``at`` is a dotted property path; ``name[]`` steps into the items of an array property, and a
-    final ``[]`` on the whole path is not needed (the property itself is changed). ``kind``:
+    ``at`` is a dotted property path; ``name[]`` steps into the items of an array property; a
+    trailing ``[]`` changes the array's items rather than the array property itself. ``kind``:
 
     * ``date-time``: string with ``format: date-time``.
     * ``string``: plain string (no format).
