@@ -82,6 +82,15 @@ def _check_context(settings: AuthSettings, context: str | None, where: str) -> N
         )
 
 
+def _refuse_reused(consumed: list[str], digest: str) -> None:
+    if digest in consumed:
+        raise AuthError(
+            "This authorization code was already exchanged; a code is never exchanged twice "
+            "(the server may revoke tokens issued from a reused code). Start a new "
+            f"authorization: `{AUTH_COMMAND} login` or `{AUTH_COMMAND} authorize-url`."
+        )
+
+
 def complete_exchange(
     settings: AuthSettings,
     store: SettingsStore,
@@ -103,12 +112,7 @@ def complete_exchange(
         existed = doc is not None
         if doc is None:
             doc = store.new_document()
-        if digest in doc.consumed_verifiers:
-            raise AuthError(
-                "This authorization code was already exchanged; a code is never exchanged twice "
-                f"(the server may revoke tokens issued from a reused code). Start a new "
-                f"authorization: `{AUTH_COMMAND} login` or `{AUTH_COMMAND} authorize-url`."
-            )
+        _refuse_reused(doc.consumed_verifiers, digest)
         try:
             token = client.exchange_code(
                 code=code, redirect_uri=redirect_uri, code_verifier=code_verifier, scope=scope
@@ -142,6 +146,8 @@ def exchange_verifier(
     assert response.code is not None
     pending = None
     doc = store.read()
+    if doc is not None:
+        _refuse_reused(doc.consumed_verifiers, hash_verifier(response.code))
     if doc is not None and doc.pending is not None:
         pending = doc.pending
         if pending.expires_at < clock():
@@ -229,7 +235,9 @@ def begin_web_flow(
 
 
 class _CallbackServer(http.server.HTTPServer):
-    allow_reuse_address = False
+    # On POSIX, SO_REUSEADDR only lets a new listener bind over connections in TIME_WAIT
+    # (a login right after another); on Windows it would let two listeners share a port.
+    allow_reuse_address = os.name != "nt"
     expected_path: str
     expected_state: str
     result: AuthorizationResponse | None
@@ -352,6 +360,7 @@ def desktop_login(
     """Log in in the system browser with a loopback callback, state and PKCE; save the tokens."""
     out = out or sys.stderr
     redirect_uri = _need_redirect_uri(settings)
+    store.read()  # fail before the browser opens when the existing file cannot be used
     server, actual_uri = _bind_callback(redirect_uri)
     with server:
         state = new_state()
