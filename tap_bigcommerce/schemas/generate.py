@@ -389,6 +389,9 @@ def apply_widening(schema: Schema, widening: Widening, where: str) -> None:
         return
     if last not in props:
         raise GenerationError(f"{where}: widening target {at!r} does not exist in the spec")
+    if widening.kind == "drop":
+        del props[last]
+        return
     prop = props[last]
     target = prop["items"] if widening.at.endswith("[]") else prop
     description = target.get("description")

@@ -223,7 +223,9 @@ STREAMS: tuple[StreamSource, ...] = (
 STREAMS_BY_NAME: dict[str, StreamSource] = {s.name: s for s in STREAMS}
 
 
-WideningKind = Literal["date-time", "string", "number-or-string", "form-field-value", "add-integer"]
+WideningKind = Literal[
+    "date-time", "string", "number-or-string", "form-field-value", "add-integer", "drop"
+]
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,7 @@ class Widening:
     * ``number-or-string``: ``["number", "string"]``.
     * ``form-field-value``: ``["array", "number", "string"]`` (array items left open).
     * ``add-integer``: declare an integer property the spec lacks (a key the tap fills in).
+    * ``drop``: remove a property the tap never receives (the one narrowing; say why).
     """
 
     streams: tuple[str, ...]
@@ -264,6 +267,14 @@ _FLOAT_AS_STRING = (
     "the spec's own description says the value comes as '(Float, Float-As-String, Integer)'"
 )
 
+_CONSIGNMENT_MONEY = (
+    "records come from orders' consignments (numbers there) or /shipping_addresses (decimal "
+    "strings there): the spec declares both shapes for the same values"
+)
+_NOT_INCLUDED = (
+    "include=options or include=modifiers caps a products page at 10 records (DESIGN 2), so the "
+    "tap never requests them; the product_options and product_modifiers streams carry that data"
+)
 _FORM_FIELD = (
     "the v2 spec declares form-field values as number|string|array but also puts a stray "
     "'items: string' beside that oneOf; shoppers' answers come as text, numbers or checkbox lists, "
@@ -297,6 +308,22 @@ WIDENINGS: tuple[Widening, ...] = (
     Widening(("tax_classes",), "updated_at", "date-time", _V2_DATE),
     # Numbers sent as strings.
     Widening(("order_coupons",), "discount", "number-or-string", _FLOAT_AS_STRING),
+    # The tap reads shipping addresses from each order's consignments.shipping (no extra request),
+    # where shippingConsignment_Get declares these amounts as numbers (its example: 5.1), while
+    # /orders/{id}/shipping_addresses declares the same fields as decimal strings.
+    *(
+        Widening(("order_shipping_addresses",), f, "number-or-string", _CONSIGNMENT_MONEY)
+        for f in (
+            "base_cost",
+            "cost_ex_tax",
+            "cost_inc_tax",
+            "cost_tax",
+            "base_handling_cost",
+            "handling_cost_ex_tax",
+            "handling_cost_inc_tax",
+            "handling_cost_tax",
+        )
+    ),
     # Form-field values: a shopper's answer to a custom field (text, number or a checkbox list).
     *(
         Widening(("orders",), f"{at}.form_fields[].value", "form-field-value", _FORM_FIELD)
@@ -326,6 +353,8 @@ WIDENINGS: tuple[Widening, ...] = (
         for li in _LINE_ITEMS
         for f in ("value", "display_value")
     ),
+    # Sub-resources the tap does not embed.
+    *(Widening(("products",), f, "drop", _NOT_INCLUDED) for f in ("options", "modifiers")),
     # Parent keys the tap fills in.
     Widening(("order_consignments",), "order_id", "add-integer", _PARENT_KEY),
     Widening(("product_custom_fields",), "product_id", "add-integer", _PARENT_KEY),
