@@ -101,7 +101,6 @@ def oauth_config(sb: t.Any, settings_file: Path, callback_port: int, **overrides
             "redirect_uri": f"http://127.0.0.1:{callback_port}/callback",
             "oauth_settings_path": str(settings_file),
             "initiate_oauth": "GETANDREFRESH",
-            "scopes": "store_v2_orders_read_only store_v2_products_read_only",
         }
     )
     cfg.update(overrides)

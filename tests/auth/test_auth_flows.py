@@ -47,9 +47,11 @@ def test_desktop_login_end_to_end(
     sandbox_factory: t.Any, callback_port: int, tmp_path: Path, transcript: Transcript
 ) -> None:
     sb = sandbox_factory()
-    settings_file, config = _login(transcript, sb, tmp_path, callback_port)
+    scopes = "store_v2_orders_read_only store_v2_products_read_only"
+    settings_file, config = _login(transcript, sb, tmp_path, callback_port, scopes=scopes)
     assert settings_file.exists()
     query = parse_qs(urlsplit(url_from(transcript.text())).query)
+    assert query["scope"] == [scopes]
     assert query["context"] == [f"stores/{config['store_hash']}"]
     assert query["code_challenge_method"] == ["S256"]
     assert query["redirect_uri"] == [f"http://127.0.0.1:{callback_port}/callback"]
@@ -66,6 +68,7 @@ def test_desktop_login_end_to_end(
     assert config["client_id"] in status
     assert str(settings_file) in status
     assert "never (the token does not expire)" in status
+    assert f"scopes:        {scopes}" in status
     assert auth.current_token() not in status
 
     # Another path on the callback server is a 404, not a login.
