@@ -227,9 +227,8 @@ class V2KeysetStream(IncrementalStream):
 class V3KeysetStream(IncrementalStream):
     """A v3 list (`data` + `meta.pagination`) read with `id:greater` keyset."""
 
-    def include(self) -> str | None:
-        """The `include=` value: only the sub-resources a selected child needs."""
-        return None
+    include: t.ClassVar[str | None] = None
+    """Sub-resources to embed (`include=`): they cost no request and feed child streams."""
 
     def pages(self, window: Window) -> Iterator[list[dict[str, t.Any]]]:
         params: dict[str, t.Any] = {
@@ -240,8 +239,8 @@ class V3KeysetStream(IncrementalStream):
         }
         if window.start is not None:
             params["date_modified:min"] = format_timestamp(window.start)
-        if include := self.include():
-            params["include"] = include
+        if self.include:
+            params["include"] = self.include
         last_id = 0
         while True:
             body = self.get({**params, "id:greater": last_id})
@@ -256,8 +255,7 @@ class V3KeysetStream(IncrementalStream):
 class V3CursorStream(IncrementalStream):
     """A v3 list with cursor pagination (`after=end_cursor`), e.g. customers."""
 
-    def include(self) -> str | None:
-        return None
+    include: t.ClassVar[str | None] = None
 
     def pages(self, window: Window) -> Iterator[list[dict[str, t.Any]]]:
         params: dict[str, t.Any] = {
@@ -266,8 +264,8 @@ class V3CursorStream(IncrementalStream):
         }
         if window.start is not None:
             params["date_modified:min"] = format_timestamp(window.start)
-        if include := self.include():
-            params["include"] = include
+        if self.include:
+            params["include"] = self.include
         cursor: str | None = None
         while True:
             body = self.get(params if cursor is None else {**params, "after": cursor})

@@ -64,15 +64,26 @@ def start_tap(
         catalog_path.write_text(json.dumps(catalog))
         args += ["--catalog", str(catalog_path)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("TAP_BIGCOMMERCE_")}
-    process = subprocess.Popen(
-        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    )
+    # Files, not pipes: a test that waits on the store while the tap runs must not
+    # leave the tap blocked on a full pipe.
+    with (folder / "stdout").open("w") as out, (folder / "stderr").open("w") as err:
+        process = subprocess.Popen(args, stdout=out, stderr=err, text=True, env=env)
+    process.folder = folder  # type: ignore[attr-defined]
     return process, folder
 
 
 def finish(process: subprocess.Popen[str], timeout: float = 300) -> TapRun:
-    stdout, stderr = process.communicate(timeout=timeout)
-    messages = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    process.wait(timeout=timeout)
+    folder: Path = process.folder  # type: ignore[attr-defined]
+    stdout = (folder / "stdout").read_text()
+    stderr = (folder / "stderr").read_text()
+    lines = [line for line in stdout.splitlines() if line.strip()]
+    if process.returncode != 0 and lines:
+        try:
+            json.loads(lines[-1])
+        except json.JSONDecodeError:
+            lines.pop()  # a killed tap may stop mid-line; a target would discard it too
+    messages = [json.loads(line) for line in lines]
     return TapRun(process.returncode, stdout, stderr, messages)
 
 

@@ -11,20 +11,15 @@ PRODUCTS_SCOPE = "store_v2_products_read_only"
 
 
 class ProductsStream(V3KeysetStream):
-    """Products; sub-resources come embedded via `include=` when a child stream wants them."""
+    """Products, with every sub-resource that keeps the page at 250 embedded.
+
+    `options` and `modifiers` are left out: including them caps a page at 10 products.
+    """
 
     name = "products"
     path = "/v3/catalog/products"
     scope = PRODUCTS_SCOPE
-
-    def include(self) -> str | None:
-        wanted = [
-            child.include_name
-            for child in self.child_streams
-            if isinstance(child, ProductChildStream)
-            and (child.selected or child.has_selected_descendents)
-        ]
-        return ",".join(wanted) or None
+    include = "variants,images,custom_fields,bulk_pricing_rules,videos"
 
 
 class ProductChildStream(EmbeddedChildStream):

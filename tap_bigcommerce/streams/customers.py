@@ -16,15 +16,7 @@ class CustomersStream(V3CursorStream):
     name = "customers"
     path = "/v3/customers"
     scope = CUSTOMERS_SCOPE
-
-    def include(self) -> str | None:
-        wanted = [
-            child.include_name
-            for child in self.child_streams
-            if isinstance(child, CustomerChildStream)
-            and (child.selected or child.has_selected_descendents)
-        ]
-        return ",".join(wanted) or None
+    include = "addresses,attributes,formfields,storecredit"
 
 
 class CustomerChildStream(EmbeddedChildStream):

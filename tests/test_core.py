@@ -1,0 +1,22 @@
+"""The SDK's standard tap tests, against a small sandbox store."""
+
+from __future__ import annotations
+
+import atexit
+
+from singer_sdk.testing import SuiteConfig, get_tap_test_class
+
+from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
+from tap_bigcommerce.tap import TapBigCommerce
+
+# The SDK builds its test class from a config at import time, so the store it talks
+# to must exist by then; it is stopped when the test process exits.
+_SANDBOX = Sandbox(SandboxOptions(seed=3, orders=120, products=60, customers=80))
+_SANDBOX.start()
+atexit.register(_SANDBOX.stop)
+
+TestTapBigCommerce = get_tap_test_class(
+    TapBigCommerce,
+    config={**_SANDBOX.tap_config(), "window_lag_seconds": 0},
+    suite_config=SuiteConfig(max_records_limit=None),
+)
