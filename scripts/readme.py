@@ -1,0 +1,82 @@
+"""Render the README's reference tables from the code.
+
+The settings and capabilities come from `tap-bigcommerce --about --format=markdown`,
+the streams table from the stream classes. Each lives between marker comments; the
+test suite fails when the committed README differs. Run: `python scripts/readme.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+README = REPO / "README.md"
+TAP = Path(sys.executable).with_name("tap-bigcommerce")
+
+
+def about_sections() -> str:
+    """The Capabilities and Settings sections of the SDK's markdown `--about`."""
+    about = subprocess.run(
+        [str(TAP), "--about", "--format=markdown"], capture_output=True, text=True, check=True
+    ).stdout
+    keep = []
+    for section in re.split(r"(?m)^## ", about)[1:]:
+        title = section.splitlines()[0].strip()
+        if title in ("Capabilities", "Settings"):
+            keep.append("### " + section.rstrip() + "\n")
+    return "\n".join(keep)
+
+
+def streams_table() -> str:
+    from tap_bigcommerce.client import IncrementalStream
+    from tap_bigcommerce.streams import STREAM_TYPES
+
+    rows = [
+        "| Stream | Endpoint | Primary key | Replication | Parent | Scope |",
+        "|:--|:--|:--|:--|:--|:--|",
+    ]
+    for stream in STREAM_TYPES:
+        if issubclass(stream, IncrementalStream):
+            replication = f"incremental (`{stream.replication_key}`)"
+        elif stream.parent_stream_type is not None:
+            replication = "with its parent (no request of its own)"
+        else:
+            replication = "full table"
+        parent = stream.parent_stream_type.name if stream.parent_stream_type else ""
+        keys = ", ".join(stream.primary_keys)
+        rows.append(
+            f"| `{stream.name}` | `{stream.path}` | {keys} | {replication} | {parent} "
+            f"| `{stream.scope}` |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def render(text: str) -> str:
+    for name, body in (("about", about_sections()), ("streams", streams_table())):
+        begin, end = f"<!-- BEGIN {name} (scripts/readme.py) -->\n", f"<!-- END {name} -->"
+        start = text.index(begin) + len(begin)
+        text = text[:start] + body + text[text.index(end) :]
+    return text
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true", help="fail if README.md is stale")
+    args = parser.parse_args()
+    text = README.read_text(encoding="utf-8")
+    fresh = render(text)
+    if args.check:
+        if fresh != text:
+            print("README.md is stale: run python scripts/readme.py")
+            return 1
+        return 0
+    README.write_text(fresh, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
