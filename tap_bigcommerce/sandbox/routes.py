@@ -44,7 +44,10 @@ def _render_order(store: Store, row: Row, req: Request) -> Any:
         if "consignments" in inc
         else ""
     )
-    return store.render(("order", include), row, lambda: orders.order(store.ctx, row, include))
+    with_fees = "fees" in inc.split(",")
+    return store.render(
+        ("order", include, with_fees), row, lambda: orders.order(store.ctx, row, include, with_fees)
+    )
 
 
 def _render_product(store: Store, row: Row, req: Request) -> Any:
@@ -119,7 +122,12 @@ ROUTES: tuple[Route, ...] = (
         "GET",
         "/v2/orders/{order_id}/consignments",
         ORDERS,
-        views.v2_detail("orders", lambda s, row, req: orders.consignments(s.ctx, row, True)),
+        views.v2_detail(
+            "orders",
+            lambda s, row, req: orders.consignments(
+                s.ctx, row, "consignments.line_items" in req.params.get("include", "")
+            ),
+        ),
     ),
     Route(
         "GET", "/v2/order_statuses", ORDERS, views.v2_object(lambda req: orders.order_status_list())

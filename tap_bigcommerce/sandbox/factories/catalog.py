@@ -96,6 +96,10 @@ def variants(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
                     }
                 ],
                 "calculated_price": vprice,
+                "calculated_weight": round(r.uniform(0.1, 3), 2),
+                "gtin": "",
+                "mpn": r.choice(("", f"MPN-{vid}")),
+                "image_url": r.choice(("", f"{CDN}/{row.id}/variants/{vid}.jpg")),
             }
         )
     return out
@@ -210,7 +214,7 @@ def modifiers(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
                     "value_data": None,
                     "adjusters": {
                         "price": {"adjuster": "relative", "adjuster_value": 2.5},
-                        "weight": {"adjuster": None, "adjuster_value": 0},
+                        "weight": {"adjuster": "relative", "adjuster_value": 0},
                         "image_url": "",
                         "purchasing_disabled": {"status": False, "message": ""},
                     },
@@ -305,12 +309,15 @@ def product(ctx: Ctx, row: Row, include: frozenset[str] = frozenset()) -> dict[s
         "reviews_count": r.randint(0, 10),
         "total_sold": r.randint(0, 900),
         "primary_image": primary,
-        "parent_relations": [],
+        "parent_relations": [
+            {"type": "modifier", "product_id": row.id, "attribute_id": m["id"]}
+            for m in modifiers(ctx, row)
+        ],
         "date_created": iso(row.created),
         "date_modified": iso(row.modified),
         "base_variant_id": row.id * CHILD_SLOTS if nvar else 0,
         "calculated_price": price,
-        "option_set_id": None,
+        "option_set_id": 0,
         "option_set_display": "right",
         "channels": [1],
     }

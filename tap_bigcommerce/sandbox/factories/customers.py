@@ -106,7 +106,7 @@ def customer(ctx: Ctx, row: Row, include: frozenset[str] = frozenset()) -> dict[
         "authentication": {"force_password_reset": False},
         "accepts_product_review_abandoned_cart_emails": r.random() < 0.5,
         "origin_channel_id": 1,
-        "channel_ids": None if r.random() < 0.5 else [1],
+        "channel_ids": [1],
     }
     if "addresses" in include:
         rec["addresses"] = addrs

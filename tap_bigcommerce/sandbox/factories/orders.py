@@ -65,6 +65,12 @@ def n_products(ctx: Ctx, order_id: int) -> int:
     return fake.count(ctx.seed, "order_products", order_id, 1, 6)
 
 
+def fulfilment(ctx: Ctx, order_id: int) -> str:
+    """How the order is fulfilled; drives consignment shape and the last item's type."""
+    roll = (order_id * 7 + ctx.seed) % 20  # a fixed mix: every 20 orders show every shape
+    return {0: "pickup", 1: "pickup", 2: "download", 3: "download", 4: "gift"}.get(roll, "ship")
+
+
 def _customer(ctx: Ctx, r: random.Random) -> int:
     return 0 if r.random() < 0.15 or not ctx.n_customers else r.randint(1, ctx.n_customers)
 
@@ -94,7 +100,17 @@ def _billing(r: random.Random, ident: int) -> dict[str, Any]:
 
 def order_products(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
     items = []
-    for k, item_id in enumerate(child_ids(row.id, n_products(ctx, row.id))):
+    mode = fulfilment(ctx, row.id)
+    ids = child_ids(row.id, n_products(ctx, row.id))
+    for k, item_id in enumerate(ids):
+        last = k == len(ids) - 1
+        kind = (
+            "digital"
+            if last and mode == "download"
+            else "giftcertificate"
+            if last and mode == "gift"
+            else "physical"
+        )
         r = fake.rng(ctx.seed, "order_product", item_id, row.version)
         product_id = PRODUCT_BASE + r.randrange(max(ctx.n_products, 1))
         name = fake.product_name(fake.rng(ctx.seed, "product_name", product_id), product_id)
@@ -133,11 +149,11 @@ def order_products(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
                 "id": item_id,
                 "order_id": row.id,
                 "product_id": product_id,
-                "order_pickup_method_id": 0,
-                "order_address_id": row.id * CHILD_SLOTS,
+                "order_pickup_method_id": 1 if mode == "pickup" else 0,
+                "order_address_id": 0 if mode == "pickup" else row.id * CHILD_SLOTS,
                 "name": name,
                 "sku": f"SKU-{product_id}-{k}",
-                "type": "physical",
+                "type": kind,
                 "base_price": fake.money2(price),
                 "price_ex_tax": fake.money2(price),
                 "price_inc_tax": fake.money2(price + tax),
@@ -187,15 +203,19 @@ def order_products(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
                         "target": "product",
                     }
                 ]
-                if r.random() < 0.2
+                if (last and mode != "ship") or r.random() < 0.2
                 else [],
                 "product_options": options,
-                "configurable_fields": [],
+                "configurable_fields": (
+                    [{"name": "Gift message", "value": "Joyeux anniversaire, Zoë 🎂"}]
+                    if last or r.random() < 0.25
+                    else []
+                ),
                 "upc": f"{r.randint(10**11, 10**12 - 1)}",
                 "variant_id": product_id * CHILD_SLOTS + r.randint(0, 3),
                 "name_customer": name,
                 "name_merchant": name,
-                "gift_certificate_id": None,
+                "gift_certificate_id": item_id if kind == "giftcertificate" else None,
                 "discounted_total_inc_tax": fake.money2((price + tax) * qty),
             }
         )
@@ -245,17 +265,62 @@ def consignments(
 ) -> dict[str, Any]:
     products = order_products(ctx, row) if products is None else products
     addr = shipping_address(ctx, row, products)
-    items: list[dict[str, Any]]
-    if line_items:
-        items = products
-    else:
-        items = [
+    mode = fulfilment(ctx, row.id)
+
+    def lines(chosen: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if line_items:
+            return chosen
+        return [
             {
-                "url": ctx.v2(f"/orders/{row.id}/products/{i}"),
-                "resource": f"/orders/{row.id}/products/{i}",
+                "url": ctx.v2(f"/orders/{row.id}/products/{i['id']}"),
+                "resource": f"/orders/{row.id}/products/{i['id']}",
             }
-            for i in child_ids(row.id, n_products(ctx, row.id))
+            for i in chosen
         ]
+
+    out: dict[str, Any] = {
+        "pickups": [],
+        "shipping": [],
+        "downloads": [],
+        "email": {"gift_certificates": []},
+    }
+    if mode == "pickup":
+        out["pickups"].append(
+            {
+                "id": row.id * CHILD_SLOTS,
+                "pickup_method_id": 1,
+                "pickup_method_display_name": "Click & Collect — Malmö",
+                "collection_instructions": "Bring your order number 📦",
+                "collection_time_description": "Ready in 2 hours",
+                "location": {
+                    "id": 1,
+                    "name": "Malmö Centrum",
+                    "code": "MMX-1",
+                    "address_line_1": "1 Ångströmvägen",
+                    "address_line_2": "",
+                    "city": "Malmö",
+                    "state": "Skåne",
+                    "postal_code": "211 20",
+                    "country_alpha2": "SE",
+                    "email": "pickup@example.com",
+                    "phone": "+46 40 123 45",
+                },
+                "line_items": lines(products),
+            }
+        )
+        return out
+    shipped = products[:-1] if mode in ("download", "gift") else products
+    if mode == "download":
+        out["downloads"].append(
+            {"recipient_email": addr["email"], "line_items": lines(products[-1:])}
+        )
+    if mode == "gift":
+        out["email"]["gift_certificates"].append(
+            {"recipient_email": "friend@example.com", "line_items": lines(products[-1:])}
+        )
+    if not shipped:
+        return out
+    items = lines(shipped)
     shipping = {
         "id": addr["id"],
         "first_name": addr["first_name"],
@@ -289,15 +354,30 @@ def consignments(
         "shipping_zone_name": "Worldwide",
         "shipping_quotes": addr["shipping_quotes"],
     }
-    return {
-        "pickups": [],
-        "shipping": [shipping],
-        "downloads": [],
-        "email": {"gift_certificates": []},
-    }
+    out["shipping"].append(shipping)
+    return out
 
 
-def order(ctx: Ctx, row: Row, include: str = "") -> dict[str, Any]:
+def fees(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
+    if fake.count(ctx.seed, "fees", row.id, 0, 4):
+        return []
+    return [
+        {
+            "id": row.id * CHILD_SLOTS,
+            "type": "custom_fee",
+            "display_name_customer": "Eco packaging",
+            "display_name_merchant": "Packaging fee",
+            "source": "API",
+            "base_cost": 1.5,
+            "cost_ex_tax": 1.5,
+            "cost_inc_tax": 1.62,
+            "cost_tax": 0.12,
+            "tax_class_id": None,
+        }
+    ]
+
+
+def order(ctx: Ctx, row: Row, include: str = "", with_fees: bool = False) -> dict[str, Any]:
     """``include`` is "", "consignments" or "consignments.line_items"."""
     r = fake.rng(ctx.seed, "order", row.id, row.version)
     items = order_products(ctx, row)
@@ -346,7 +426,7 @@ def order(ctx: Ctx, row: Row, include: str = "") -> dict[str, Any]:
         "payment_method": r.choice(
             ("Credit Card", "PayPal", "Cash on Delivery", "Test Payment Gateway")
         ),
-        "payment_provider_id": r.choice((None, f"ch_{r.getrandbits(48):012x}")),
+        "payment_provider_id": r.choice(("", f"ch_{r.getrandbits(48):012x}")),
         "payment_status": PAYMENT_STATUS.get(row.status, "captured"),
         "refunded_amount": fake.money2(total_inc if refunded else 0),
         "order_is_digital": False,
@@ -390,6 +470,8 @@ def order(ctx: Ctx, row: Row, include: str = "") -> dict[str, Any]:
     }
     if include:
         rec["consignments"] = consignments(ctx, row, include == "consignments.line_items", items)
+    if with_fees:
+        rec["fees"] = fees(ctx, row)
     return rec
 
 
@@ -511,16 +593,28 @@ def messages(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
     ]
 
 
+PAYMENT_METHODS = (
+    "credit_card",
+    "credit_card",
+    "credit_card",
+    "offline",
+    "custom",
+    "gift_certificate",
+    "store_credit",
+)
+
+
 def transactions(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
     r = fake.rng(ctx.seed, "transaction", row.id, row.version)
     amount = float(order(ctx, row)["total_inc_tax"])
     events = ["purchase"] + (["refund"] if row.status in (4, 14) else [])
+    method = PAYMENT_METHODS[row.id % len(PAYMENT_METHODS)]
     return [
         {
             "id": tid,
             "order_id": str(row.id),
             "event": ev,
-            "method": "credit_card",
+            "method": method,
             "amount": round(amount if ev == "purchase" else amount / 2, 2),
             "currency": "USD",
             "gateway": "testgateway",
@@ -530,8 +624,8 @@ def transactions(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
             "status": "ok",
             "fraud_review": False,
             "reference_transaction_id": 0,
-            "offline": None,
-            "custom": None,
+            "offline": {"display_name": "Bank transfer"} if method == "offline" else None,
+            "custom": {"payment_method": "Cash on pickup"} if method == "custom" else None,
             "payment_method_id": "testgateway.card",
             "payment_instrument_token": None,
             "provider_instrument_token": None,
@@ -550,9 +644,24 @@ def transactions(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
                 "card_expiry_month": r.randint(1, 12),
                 "card_expiry_year": 2029,
             },
-            "gift_certificate": None,
-            "store_credit": None,
-            "custom_provider_field_result": None,
+            "gift_certificate": {
+                "code": f"GC-{row.id}",
+                "original_balance": 100.0,
+                "starting_balance": 100.0,
+                "remaining_balance": 42.5,
+                "status": "active",
+            }
+            if method == "gift_certificate"
+            else None,
+            "store_credit": {"remaining_balance": 12.5} if method == "store_credit" else None,
+            "custom_provider_field_result": {
+                "receipt_number": f"R-{row.id}",
+                "authorization_code": None,
+                "fraud_response": None,
+                "amount_received": None,
+            }
+            if method == "custom"
+            else None,
         }
         for tid, ev in zip(child_ids(row.id, 2), events, strict=False)
     ]
