@@ -158,20 +158,21 @@ class BigCommerceAuthenticator(APIAuthenticatorBase):
 
         Returns True when a different token is now available (refreshed, or adopted from a
         newer settings file written by another process) and the request is worth one more
-        try; False otherwise (then raise `unauthorized_error()`). Each token gets at most one
-        forced refresh.
+        try; False otherwise (then raise `unauthorized_error()`). Each rejected token gets at
+        most one forced refresh; the settings file is re-read every time.
         """
         if self._store is None or self._client is None:
             return False
         with self._lock:
             if self._access_token != rejected_token:
                 return True
-            if rejected_token in self._forced:
-                return False
+            # Re-reading the file is always worth it (another process may have logged in
+            # or refreshed); a forced refresh is spent at most once per rejected token.
+            force = rejected_token not in self._forced
             self._forced.add(rejected_token)
             try:
                 token = refresh_tokens(
-                    self._store, self._client, rejected_token, force=True, clock=self._clock
+                    self._store, self._client, rejected_token, force=force, clock=self._clock
                 )
             except AuthError as exc:
                 self._last_error = exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import typing as t
 from pathlib import Path
@@ -151,6 +152,12 @@ def parse_scopes(value: t.Any) -> tuple[str, ...]:
     """Scopes as a tuple, from a space/comma-separated string or a list."""
     if value is None:
         return ()
+    if isinstance(value, str) and value.strip().startswith("["):
+        # An array setting passed through an environment variable arrives as JSON.
+        try:
+            value = json.loads(value)
+        except ValueError:
+            _fail("scopes", "looks like a JSON list but is not valid JSON")
     if isinstance(value, str):
         return tuple(s for s in value.replace(",", " ").split() if s)
     if isinstance(value, (list, tuple)) and all(isinstance(s, str) for s in value):

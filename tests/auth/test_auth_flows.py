@@ -436,3 +436,23 @@ def test_logout(
     code, err = cli(transcript, "status", "--config", config_path)
     assert code == 3
     assert "token:         none" in err
+
+
+def test_a_401_adopts_a_newer_login_from_another_process(
+    sandbox_factory: t.Any, callback_port: int, tmp_path: Path, transcript: Transcript
+) -> None:
+    """BigCommerce tokens never expire: a 401 is only fixed by a new login (here, elsewhere)."""
+    sb = sandbox_factory()
+    _, config = _login(transcript, sb, tmp_path, callback_port)
+    auth = BigCommerceAuthenticator.from_config({**config, "initiate_oauth": "REFRESH"})
+    old = auth.current_token()
+    assert auth.handle_unauthorized(old) is False  # nothing newer: re-authorize
+    assert "re-authorize" in str(auth.unauthorized_error())
+    _login(transcript, sb, tmp_path, callback_port)  # "another process" logs in again
+    newer = SettingsStore.for_settings(AuthSettings.from_config(config)).read()
+    assert newer is not None
+    assert newer.token is not None
+    assert newer.token.access_token != old
+    assert auth.handle_unauthorized(old) is True  # adopted from the file
+    assert auth.current_token() == newer.token.access_token
+    assert api_ok(sb, auth.current_token())

@@ -95,6 +95,7 @@ def test_scopes_and_urls() -> None:
     assert parse_scopes("a b,c ") == ("a", "b", "c")
     assert parse_scopes(["a", " b "]) == ("a", "b")
     assert parse_scopes(None) == ()
+    assert parse_scopes('["a", "b"]') == ("a", "b")  # an array setting from an env var
     key = Fernet.generate_key().decode()
     s = _settings(client_id="c", client_secret="s", oauth_settings_key=key, scopes="x y")
     assert s.is_bigcommerce
