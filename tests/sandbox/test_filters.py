@@ -53,7 +53,8 @@ def test_v2_id_and_status_filters(api: Api) -> None:
     live = {t["id"] for t in api.sb.truth("orders")}
     assert [o["id"] for o in got] == [i for i in range(150, 161) if i in live]
     shipped = api.json("/v2/orders", status_id=2, limit=250)
-    assert shipped and all(o["status_id"] == 2 for o in shipped)
+    assert shipped
+    assert all(o["status_id"] == 2 for o in shipped)
 
 
 def test_v2_created_filter(api: Api) -> None:
@@ -184,7 +185,8 @@ def test_customer_includes(api: Api) -> None:
     for c in body["data"]:
         assert len(c["addresses"]) == c["address_count"] <= 3
         assert len(c["attributes"]) == c["attribute_count"]
-        assert "form_fields" in c and "store_credit_amounts" in c
+        assert "form_fields" in c
+        assert "store_credit_amounts" in c
     plain = api.json("/v3/customers", limit=5)["data"][0]
     assert "addresses" not in plain
 

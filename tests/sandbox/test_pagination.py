@@ -87,7 +87,8 @@ def test_customer_meta_shapes(api: Api) -> None:
     assert set(second) == {"pagination"}
     cursor = first["cursor_pagination"]
     assert cursor["count"] == 100
-    assert "next" in cursor["links"] and "previous" not in cursor["links"]
+    assert "next" in cursor["links"]
+    assert "previous" not in cursor["links"]
     after = api.json("/v3/customers", limit=100, after=cursor["end_cursor"])["meta"]
     assert set(after) == {"cursor_pagination"}
 
