@@ -24,7 +24,7 @@ from singer_sdk.streams import Stream
 
 from tap_bigcommerce.dates import format_timestamp, parse_timestamp
 from tap_bigcommerce.errors import BigCommerceError
-from tap_bigcommerce.records import DatePlan
+from tap_bigcommerce.records import FieldPlan
 from tap_bigcommerce.schemas import load_schema
 
 if t.TYPE_CHECKING:
@@ -65,7 +65,7 @@ class BigCommerceStream(Stream):
             "description": "The store the record comes from (part of every primary key).",
         }
         super().__init__(tap=tap, schema=schema)
-        self._date_plan = DatePlan.from_schema(schema)
+        self._field_plan = FieldPlan.from_schema(schema)
         self._store_hash: str = tap.config["store_hash"]
 
     @property
@@ -78,7 +78,7 @@ class BigCommerceStream(Stream):
 
     def normalise(self, record: dict[str, t.Any]) -> dict[str, t.Any]:
         """Tag the record with its store and put its timestamps in the tap's one form."""
-        self._date_plan.apply(record, stream=self.name)
+        self._field_plan.apply(record, stream=self.name)
         record["store_hash"] = self._store_hash
         return record
 

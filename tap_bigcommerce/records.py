@@ -1,9 +1,13 @@
 """Normalising API records before the SDK sees them.
 
-The plan of which fields hold timestamps is read from a stream's schema once, so
-per record the tap touches only those fields: RFC 2822 (v2) and offset forms (v3)
-become the tap's one ISO 8601 form, and BigCommerce's empty-string "no date"
-becomes null.
+Which fields hold timestamps or text is read from a stream's schema once, so per
+record the tap touches only those fields:
+
+* timestamps: RFC 2822 (v2) and offset forms (v3) become the tap's one ISO 8601
+  form, and BigCommerce's empty-string "no date" becomes null;
+* text: a number in a field the schema declares as text (BigCommerce sends some
+  decimals as strings in one endpoint and as numbers in another) becomes its
+  JSON text, so a column never mixes types and no digit is lost.
 """
 
 from __future__ import annotations
@@ -23,21 +27,22 @@ def _types(schema: t.Mapping[str, t.Any]) -> set[str]:
 
 
 @dataclass
-class DatePlan:
-    """Where the timestamps are in a record of one stream (nested objects and arrays too)."""
+class FieldPlan:
+    """Where the timestamps and text fields are in a record (nested objects and arrays too)."""
 
-    fields: tuple[str, ...] = ()
-    objects: dict[str, DatePlan] = field(default_factory=dict)
-    arrays: dict[str, DatePlan] = field(default_factory=dict)
+    dates: tuple[str, ...] = ()
+    texts: tuple[str, ...] = ()
+    objects: dict[str, FieldPlan] = field(default_factory=dict)
+    arrays: dict[str, FieldPlan] = field(default_factory=dict)
 
     @classmethod
-    def from_schema(cls, schema: t.Mapping[str, t.Any]) -> DatePlan:
+    def from_schema(cls, schema: t.Mapping[str, t.Any]) -> FieldPlan:
         plan = cls()
-        fields = []
+        dates, texts = [], []
         for name, prop in (schema.get("properties") or {}).items():
-            kinds = _types(prop)
-            if prop.get("format") == "date-time" and "string" in kinds:
-                fields.append(name)
+            kinds = _types(prop) - {"null"}
+            if kinds == {"string"}:
+                (dates if prop.get("format") == "date-time" else texts).append(name)
             elif "object" in kinds and prop.get("properties"):
                 sub = cls.from_schema(prop)
                 if not sub.is_empty():
@@ -46,15 +51,15 @@ class DatePlan:
                 sub = cls.from_schema(prop["items"])
                 if not sub.is_empty():
                     plan.arrays[name] = sub
-        plan.fields = tuple(fields)
+        plan.dates, plan.texts = tuple(dates), tuple(texts)
         return plan
 
     def is_empty(self) -> bool:
-        return not (self.fields or self.objects or self.arrays)
+        return not (self.dates or self.texts or self.objects or self.arrays)
 
     def apply(self, record: dict[str, t.Any], *, stream: str) -> None:
-        """Rewrite the record's timestamps in place; keep (and warn about) unparseable ones."""
-        for name in self.fields:
+        """Rewrite the record in place; keep (and warn about) unparseable timestamps."""
+        for name in self.dates:
             value = record.get(name)
             if isinstance(value, str):
                 try:
@@ -67,6 +72,10 @@ class DatePlan:
                         name,
                         value,
                     )
+        for name in self.texts:
+            value = record.get(name)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                record[name] = str(value)
         for name, sub in self.objects.items():
             value = record.get(name)
             if isinstance(value, dict):
