@@ -25,7 +25,7 @@ WINDOW_LAG_SECONDS = 30
 
 
 def admin(base_url: str, path: str, body: dict[str, object]) -> object:
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 (the sandbox, on loopback)
         f"{base_url}/__admin{path}",
         data=json.dumps(body).encode(),
         headers={"Content-Type": "application/json"},
@@ -62,8 +62,19 @@ def main() -> int:
     args = parser.parse_args()
 
     sandbox = subprocess.Popen(
-        [str(SANDBOX), "--port", "0", "--seed", "7", "--orders", "1200", "--products", "300",
-         "--customers", "500"],
+        [
+            str(SANDBOX),
+            "--port",
+            "0",
+            "--seed",
+            "7",
+            "--orders",
+            "1200",
+            "--products",
+            "300",
+            "--customers",
+            "500",
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -56,7 +56,7 @@ class BigCommerceStream(Stream):
     """Endpoint below `/stores/{hash}`, e.g. `/v2/orders`."""
     scope: t.ClassVar[str]
     """The OAuth scope the endpoint needs (named in 403 errors and the streams table)."""
-    primary_keys: t.ClassVar[tuple[str, ...]] = ("store_hash", "id")  # type: ignore[misc]
+    primary_keys: t.ClassVar[tuple[str, ...]] = ("store_hash", "id")
 
     def __init__(self, tap: TapBigCommerce) -> None:
         schema = load_schema(self.name)
@@ -108,7 +108,7 @@ class BigCommerceStream(Stream):
 class EmbeddedChildStream(BigCommerceStream):
     """A sub-resource read from its parent's payload at no extra request."""
 
-    state_partitioning_keys: t.ClassVar[list[str]] = []  # type: ignore[assignment,misc]
+    state_partitioning_keys: t.ClassVar[list[str]] = []
 
     def __init__(self, tap: TapBigCommerce) -> None:
         super().__init__(tap)

@@ -38,7 +38,8 @@ class FieldPlan:
     @classmethod
     def from_schema(cls, schema: t.Mapping[str, t.Any]) -> FieldPlan:
         plan = cls()
-        dates, texts = [], []
+        dates: list[str] = []
+        texts: list[str] = []
         for name, prop in (schema.get("properties") or {}).items():
             kinds = _types(prop) - {"null"}
             if kinds == {"string"}:

@@ -96,7 +96,7 @@ class TapBigCommerce(Tap):
             return self._window_end
 
     @classmethod
-    def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:  # type: ignore[override]
+    def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
         """Run the tap; failures the user can fix end with their message, not a traceback."""
         try:
             super().invoke(*args, **kwargs)

@@ -13,13 +13,9 @@ def latest_versions_missing(
 ) -> list[dict[str, t.Any]]:
     """Ground-truth records whose latest `date_modified` no run emitted."""
     seen = {
-        (record["id"], record["date_modified"])
-        for run in runs
-        for record in run.records(stream)
+        (record["id"], record["date_modified"]) for run in runs for record in run.records(stream)
     }
-    return [
-        row for row in truth if (row["id"], to_iso(row["date_modified"])) not in seen
-    ]
+    return [row for row in truth if (row["id"], to_iso(row["date_modified"])) not in seen]
 
 
 def ids(run: TapRun, stream: str) -> set[int]:

@@ -29,9 +29,7 @@ def store() -> t.Iterator[Sandbox]:
 
 
 def test_errors_drops_truncation_and_a_low_quota_lose_nothing(store: Sandbox) -> None:
-    store.configure(
-        error_rate=0.1, drop_rate=0.05, truncate_rate=0.05, quota=8, window_ms=500
-    )
+    store.configure(error_rate=0.1, drop_rate=0.05, truncate_rate=0.05, quota=8, window_ms=500)
     try:
         config = {
             **store.tap_config(),
