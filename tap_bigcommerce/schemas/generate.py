@@ -400,8 +400,6 @@ def apply_widening(schema: Schema, widening: Widening, where: str) -> None:
         target.update({"type": "string", "format": "date-time"})
     elif widening.kind == "string":
         target["type"] = "string"
-    elif widening.kind == "number-or-string":
-        target["type"] = ["number", "string"]
     elif widening.kind == "form-field-value":
         target.update({"type": ["array", "number", "string"], "items": {}})
     if description:
@@ -456,12 +454,30 @@ def _non_null(schema: Schema) -> Schema:
     return out
 
 
+def _one_scalar_type(types: Any) -> Any:
+    """A declared string-or-number becomes string.
+
+    The specs declare some decimals as ``anyOf`` string/number (v2 sends money as
+    strings). A column that mixes types loads badly into warehouses and fails the
+    SDK's numeric checks; text loses no digit, and the tap sends a number found in
+    such a field as its JSON text (``records.FieldPlan``).
+    """
+    if isinstance(types, list) and "string" in types and {"number", "integer"} & set(types):
+        if not {"object", "array"} & set(types):
+            return [t for t in types if t not in ("number", "integer")]
+    return types
+
+
 def finish(schema: Schema, *, top: bool, keys: tuple[str, ...] = ()) -> Schema:
     """Final shape: nullable properties, no ``required`` below the top, descriptions on top only."""
     out: Schema = {}
     for k in ("type", "format"):
         if k in schema:
             out[k] = schema[k]
+    if "type" in out:
+        out["type"] = _one_scalar_type(out["type"])
+        if out["type"] == ["string"]:
+            out["type"] = "string"
     if "properties" in schema:
         props = {}
         for name, sub in schema["properties"].items():

@@ -223,9 +223,7 @@ STREAMS: tuple[StreamSource, ...] = (
 STREAMS_BY_NAME: dict[str, StreamSource] = {s.name: s for s in STREAMS}
 
 
-WideningKind = Literal[
-    "date-time", "string", "number-or-string", "form-field-value", "add-integer", "drop"
-]
+WideningKind = Literal["date-time", "string", "form-field-value", "add-integer", "drop"]
 
 
 @dataclass(frozen=True)
@@ -236,8 +234,8 @@ class Widening:
     trailing ``[]`` changes the array's items rather than the array property itself. ``kind``:
 
     * ``date-time``: string with ``format: date-time``.
-    * ``string``: plain string (no format).
-    * ``number-or-string``: ``["number", "string"]``.
+    * ``string``: plain string (no format). The tap sends a number found in such a field as
+      its JSON text (``records.FieldPlan``), so the column holds one type and no digit is lost.
     * ``form-field-value``: ``["array", "number", "string"]`` (array items left open).
     * ``add-integer``: declare an integer property the spec lacks (a key the tap fills in).
     * ``drop``: remove a property the tap never receives (the one narrowing; say why).
@@ -307,12 +305,12 @@ WIDENINGS: tuple[Widening, ...] = (
     Widening(("tax_classes",), "created_at", "date-time", _V2_DATE),
     Widening(("tax_classes",), "updated_at", "date-time", _V2_DATE),
     # Numbers sent as strings.
-    Widening(("order_coupons",), "discount", "number-or-string", _FLOAT_AS_STRING),
+    Widening(("order_coupons",), "discount", "string", _FLOAT_AS_STRING),
     # The tap reads shipping addresses from each order's consignments.shipping (no extra request),
     # where shippingConsignment_Get declares these amounts as numbers (its example: 5.1), while
     # /orders/{id}/shipping_addresses declares the same fields as decimal strings.
     *(
-        Widening(("order_shipping_addresses",), f, "number-or-string", _CONSIGNMENT_MONEY)
+        Widening(("order_shipping_addresses",), f, "string", _CONSIGNMENT_MONEY)
         for f in (
             "base_cost",
             "cost_ex_tax",
