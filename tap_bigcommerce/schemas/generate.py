@@ -462,10 +462,9 @@ def _one_scalar_type(types: Any) -> Any:
     SDK's numeric checks; text loses no digit, and the tap sends a number found in
     such a field as its JSON text (``records.FieldPlan``).
     """
-    if isinstance(types, list) and "string" in types and {"number", "integer"} & set(types):
-        if not {"object", "array"} & set(types):
-            return [t for t in types if t not in ("number", "integer")]
-    return types
+    if not isinstance(types, list) or "string" not in types or {"object", "array"} & set(types):
+        return types
+    return [t for t in types if t not in ("number", "integer")]
 
 
 def finish(schema: Schema, *, top: bool, keys: tuple[str, ...] = ()) -> Schema:
