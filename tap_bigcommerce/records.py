@@ -16,7 +16,7 @@ import logging
 import typing as t
 from dataclasses import dataclass, field
 
-from tap_bigcommerce.dates import to_iso
+from tap_bigcommerce.dates import epoch_to_datetime, format_timestamp, to_iso
 
 LOGGER = logging.getLogger(__name__)
 
@@ -62,7 +62,10 @@ class FieldPlan:
         """Rewrite the record in place; keep (and warn about) unparseable timestamps."""
         for name in self.dates:
             value = record.get(name)
-            if isinstance(value, str):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                # Some v2 dates (gift certificates) may come as Unix seconds.
+                record[name] = format_timestamp(epoch_to_datetime(value))
+            elif isinstance(value, str):
                 try:
                     record[name] = to_iso(value)
                 except ValueError:
