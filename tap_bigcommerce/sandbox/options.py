@@ -35,7 +35,7 @@ class SandboxOptions:
     redirect_uris: tuple[str, ...] = (DEFAULT_REDIRECT_URI,)
     allow_any_loopback_port: bool = False
     verbose: bool = False
-    cache_size: int = 20000
+    cache_size: int = 5000
 
     #: Settings that may change while the server runs (``Sandbox.configure``).
     RUNTIME = (

@@ -102,8 +102,12 @@ def v3_criteria(params: Mapping[str, str], now: float) -> Criteria:
     return c
 
 
-def select(table: Table, c: Criteria) -> list[int]:
-    """Positions (ascending id) of the records matching ``c``."""
+def select(table: Table, c: Criteria, stop_after: int | None = None) -> list[int]:
+    """Positions (ascending id) of the records matching ``c``.
+
+    ``stop_after`` ends the scan once that many matched: v2 lists in id order need
+    no total, so a keyset page (``min_id``) costs one page of work, not a table scan.
+    """
     n = len(table)
     lo = 0 if c.id_min is None else max(0, c.id_min - table.base)
     hi = n if c.id_max is None else min(n, c.id_max - table.base + 1)
@@ -126,9 +130,11 @@ def select(table: Table, c: Criteria) -> list[int]:
             continue
         if c.status is not None and status[p] != c.status:
             continue
+        if c.ids is not None and table.base + p not in c.ids:
+            continue
         out.append(p)
-    if c.ids is not None:
-        out = [p for p in out if table.base + p in c.ids]
+        if stop_after is not None and len(out) >= stop_after:
+            break
     return out
 
 

@@ -77,9 +77,10 @@ def v2_table_list(kind: str, render: Render, extra: SortExtra | None = None) -> 
         page = query.page_of(req.params)
         field, desc = query.parse_sort(req.params.get("sort"))
         crit = query.v2_criteria(req.params, req.now)
+        stop = page * limit if field == "id" and not desc else None
         with store.lock:
             table = store.tables[kind]
-            positions = _sorted(store, kind, query.select(table, crit), field, desc, extra)
+            positions = _sorted(store, kind, query.select(table, crit, stop), field, desc, extra)
             rows = [table.row(p) for p in positions[(page - 1) * limit : page * limit]]
         return _v2_page([render(store, row, req) for row in rows])
 

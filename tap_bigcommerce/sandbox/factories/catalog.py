@@ -8,6 +8,7 @@ from typing import Any
 from tap_bigcommerce.sandbox import fake
 from tap_bigcommerce.sandbox.dates import iso
 from tap_bigcommerce.sandbox.factories.context import Ctx
+from tap_bigcommerce.sandbox.factories.orders import catalog_name
 from tap_bigcommerce.sandbox.state import CHILD_SLOTS, Row, child_ids
 
 BRAND_BASE = 1
@@ -52,7 +53,7 @@ def _r(ctx: Ctx, kind: str, row: Row) -> random.Random:
 
 
 def product_name(ctx: Ctx, product_id: int) -> str:
-    return fake.product_name(fake.rng(ctx.seed, "product_name", product_id), product_id)
+    return catalog_name(ctx.seed, product_id)
 
 
 def price_of(ctx: Ctx, row: Row) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from typing import Any
 
@@ -65,6 +66,12 @@ def n_products(ctx: Ctx, order_id: int) -> int:
     return fake.count(ctx.seed, "order_products", order_id, 1, 6)
 
 
+@functools.lru_cache(maxsize=65536)
+def catalog_name(seed: int, product_id: int) -> str:
+    """The product's name as the catalog renders it (names are stable across edits)."""
+    return fake.product_name(fake.rng(seed, "product_name", product_id), product_id)
+
+
 def fulfilment(ctx: Ctx, order_id: int) -> str:
     """How the order is fulfilled; drives consignment shape and the last item's type."""
     roll = (order_id * 7 + ctx.seed) % 20  # a fixed mix: every 20 orders show every shape
@@ -113,7 +120,7 @@ def order_products(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
         )
         r = fake.rng(ctx.seed, "order_product", item_id, row.version)
         product_id = PRODUCT_BASE + r.randrange(max(ctx.n_products, 1))
-        name = fake.product_name(fake.rng(ctx.seed, "product_name", product_id), product_id)
+        name = catalog_name(ctx.seed, product_id)
         qty = r.randint(1, 4)
         price = round(r.uniform(3, 250), 2)
         tax = round(price * 0.08, 2)

@@ -1,0 +1,132 @@
+"""Sandbox speed and footprint: how fast a full orders page is served, how big a large store is.
+
+Run: ``.venv/bin/python benchmarks/sandbox_bench.py [--orders 100000] [--runs 15]``.
+The sandbox runs as its own process (``tap-bigcommerce-sandbox``), as it does for a
+real tap run, so client work does not share its GIL and its RSS is measured alone.
+Prints one JSON object, then a short table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import statistics
+import subprocess
+import sys
+import time
+from urllib.parse import urlencode, urlsplit
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def timed_get(conn: http.client.HTTPConnection, path: str, token: str) -> tuple[float, int, int]:
+    start = time.perf_counter()
+    conn.request("GET", path, headers={"X-Auth-Token": token})
+    resp = conn.getresponse()
+    body = resp.read()
+    return time.perf_counter() - start, resp.status, len(body)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--orders", type=int, default=100_000)
+    p.add_argument("--runs", type=int, default=15)
+    a = p.parse_args()
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tap_bigcommerce.sandbox.cli",
+            "--orders",
+            str(a.orders),
+            "--products",
+            "2000",
+            "--customers",
+            "2000",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        cfg = json.loads(proc.stdout.readline())
+        startup = time.perf_counter() - start
+        built = rss_mb(proc.pid)
+        url = urlsplit(cfg["api_url"])
+        conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=60)
+        token = cfg["access_token"]
+        base = f"/stores/{cfg['store_hash']}/v2/orders?"
+        include = {
+            "limit": 250,
+            "include": "consignments.line_items",
+            "consignment_structure": "object",
+        }
+        first, again, plain = [], [], []
+        size = 0
+        for page in range(1, a.runs + 1):
+            t, status, size = timed_get(conn, base + urlencode({**include, "page": page}), token)
+            assert status == 200, status
+            first.append(t)
+        for _ in range(a.runs):
+            again.append(timed_get(conn, base + urlencode({**include, "page": 1}), token)[0])
+        for i in range(a.runs):
+            q = {
+                "limit": 250,
+                "min_id": a.orders // 2 + i * 250,
+                "sort": "id:asc",
+                "min_date_modified": "2024-01-01T00:00:00Z",
+            }
+            plain.append(timed_get(conn, base + urlencode(q), token)[0])
+        served = rss_mb(proc.pid)
+        conn.close()
+    finally:
+        proc.terminate()
+        proc.wait(15)
+    result = {
+        "orders": a.orders,
+        "runs": a.runs,
+        "page_bytes": size,
+        "median_first_serve_ms": round(statistics.median(first) * 1000, 1),
+        "median_cached_serve_ms": round(statistics.median(again) * 1000, 1),
+        "median_keyset_page_no_include_ms": round(statistics.median(plain) * 1000, 1),
+        "startup_s": round(startup, 2),
+        "rss_after_build_mb": round(built, 1),
+        "rss_after_serving_mb": round(served, 1),
+        "exit_code": proc.returncode,
+    }
+    print(json.dumps(result))
+    rows = [
+        (
+            "250-order page, include=consignments.line_items, first serve",
+            f"{result['median_first_serve_ms']} ms",
+        ),
+        ("same page again (render cache hit)", f"{result['median_cached_serve_ms']} ms"),
+        (
+            "250-order keyset page (min_id + date filter), no include",
+            f"{result['median_keyset_page_no_include_ms']} ms",
+        ),
+        ("page size with line items", f"{size / 1e6:.2f} MB"),
+        (
+            f"sandbox RSS with {a.orders:,} orders, after start",
+            f"{result['rss_after_build_mb']} MB",
+        ),
+        ("sandbox RSS after serving the pages above", f"{result['rss_after_serving_mb']} MB"),
+        ("process start to ready", f"{result['startup_s']} s"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value:>10}")
+    print(f"medians of {a.runs} requests; python {sys.version.split()[0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
