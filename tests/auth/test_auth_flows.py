@@ -456,3 +456,23 @@ def test_a_401_adopts_a_newer_login_from_another_process(
     assert auth.handle_unauthorized(old) is True  # adopted from the file
     assert auth.current_token() == newer.token.access_token
     assert api_ok(sb, auth.current_token())
+
+
+def test_code_for_another_store_is_refused(
+    sandbox_factory: t.Any, callback_port: int, tmp_path: Path, transcript: Transcript
+) -> None:
+    sb = sandbox_factory(stores=2)
+    config = oauth_config(sb, tmp_path / "bc.oauth", callback_port)
+    params = {
+        "client_id": config["client_id"],
+        "redirect_uri": config["redirect_uri"],
+        "response_type": "code",
+        "context": f"stores/{sb.tap_config(1)['store_hash']}",
+    }
+    location = follow_authorization(f"{sb.url}/oauth2/authorize?{urlencode(params)}")
+    code, err = cli(
+        transcript, "exchange", location, "--config", str(write_config(tmp_path / "c.json", config))
+    )
+    assert code == 1
+    assert f"but store_hash is '{config['store_hash']}'" in err
+    assert not (tmp_path / "bc.oauth").exists()
