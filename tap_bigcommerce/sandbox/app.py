@@ -44,6 +44,7 @@ class Sandbox:
         self._by_hash: dict[str, Store] = {}
         self._windows: dict[str, Window] = {}
         self._server: SandboxServer | None = None
+        self.url = ""
         self._thread: threading.Thread | None = None
         self.oauth = OAuthServer(
             self.options,
@@ -211,7 +212,8 @@ class Sandbox:
             resp = error(
                 version, 401, "You must supply a valid X-Auth-Token (missing, invalid or expired)."
             )
-            resp.headers.extend(self._windows[hash_].take(0, opts.window_ms)[1])
+            window = self._windows[hash_].take(opts.quota, opts.window_ms, consume=False)
+            resp.headers.extend(window[1])
             return resp, None
         allowed, rl_headers, retry = self._windows[hash_].take(opts.quota, opts.window_ms)
         if not allowed:

@@ -15,7 +15,6 @@ import hashlib
 import html
 import secrets
 import threading
-import time
 from collections.abc import Callable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -106,7 +105,7 @@ class OAuthServer:
                 scopes,
                 redirect_uri,
                 params.get("code_challenge"),
-                time.monotonic() + CODE_TTL,
+                self._now() + CODE_TTL,
             )
         query = {
             "code": code,
@@ -170,7 +169,7 @@ class OAuthServer:
                     400, "invalid_grant", "The authorization code was already used."
                 )
             grant.used = True
-        if time.monotonic() > grant.expires_at:
+        if self._now() > grant.expires_at:
             return _oauth_error(400, "invalid_grant", "The authorization code has expired.")
         if grant.client_id != form.get("client_id", grant.client_id):
             return _oauth_error(400, "invalid_grant", "The code was issued to another client.")

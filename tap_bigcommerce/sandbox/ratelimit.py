@@ -13,8 +13,10 @@ class Window:
         self._start = time.monotonic()
         self._used = 0
 
-    def take(self, quota: int, window_ms: int) -> tuple[bool, list[tuple[str, str]], int]:
-        """Consume one request; returns (allowed, headers, retry_after_seconds)."""
+    def take(
+        self, quota: int, window_ms: int, consume: bool = True
+    ) -> tuple[bool, list[tuple[str, str]], int]:
+        """Consume one request (or only look); returns (allowed, headers, retry_after_s)."""
         with self._lock:
             now = time.monotonic()
             window = max(window_ms, 1) / 1000
@@ -23,7 +25,7 @@ class Window:
                 self._used = 0
             reset_ms = max(0, int((self._start + window - now) * 1000))
             allowed = quota <= 0 or self._used < quota
-            if allowed:
+            if allowed and consume:
                 self._used += 1
             left = max(quota - self._used, 0) if quota > 0 else 2**31 - 1
         headers = [

@@ -102,17 +102,9 @@ class Store:
             self._mutations += 1
             r = random.Random(self.seed * 37 + self._mutations)
             now = self.clock.now_s()
-            ids = [table.append(now, r.choice(spec.statuses)) for _ in range(count)]
-            self.ctx = Ctx(
-                **{
-                    **self.ctx.__dict__,
-                    **{
-                        "n_products": len(self.tables["products"]),
-                        "n_customers": len(self.tables["customers"]),
-                    },
-                }
-            )
-            return ids
+            # ctx (catalogue sizes that orders reference) stays as generated: changing it
+            # would silently change records that were not edited.
+            return [table.append(now, r.choice(spec.statuses)) for _ in range(count)]
 
     def truth(self, resource: str) -> list[dict[str, Any]]:
         with self.lock:

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 import msgspec
 
 from tap_bigcommerce.sandbox import query
+from tap_bigcommerce.sandbox.factories.orders import order_status_list
 from tap_bigcommerce.sandbox.http import Request, Response, encode, error, json_response
 from tap_bigcommerce.sandbox.registry import CHILDREN
 from tap_bigcommerce.sandbox.state import Row
@@ -89,8 +90,6 @@ def v2_table_list(kind: str, render: Render, extra: SortExtra | None = None) -> 
 
 def v2_count(kind: str) -> Handler:
     def handle(req: Request) -> Response:
-        from tap_bigcommerce.sandbox.factories.orders import order_status_list
-
         store = _store(req)
         with store.lock:
             table = store.tables[kind]
@@ -309,10 +308,13 @@ def v3_cursor_list(kind: str, render: Render, extra: SortExtra | None = None) ->
                 _encode_cursor(field, desc, _jsonable_key(last_key)) if last_key is not None else ""
             )
             links: dict[str, str] = {}
+            keep = [
+                (k, v) for k, v in params.items() if k not in ("page", "limit", "after", "before")
+            ]
             if has_before:
-                links["previous"] = "?" + urlencode([("before", start), ("limit", limit)])
+                links["previous"] = "?" + urlencode([("before", start), ("limit", limit), *keep])
             if has_after:
-                links["next"] = "?" + urlencode([("after", end), ("limit", limit)])
+                links["next"] = "?" + urlencode([("after", end), ("limit", limit), *keep])
             meta["cursor_pagination"] = {
                 "count": len(data),
                 "per_page": limit,

@@ -184,3 +184,12 @@ def test_keep_alive_and_content_length(api: Api) -> None:
     assert int(r1.headers["Content-Length"]) == len(r1.content)
     assert r1.headers.get("Connection", "").lower() != "close"
     assert r2.status_code == 200
+
+
+def test_rejected_requests_report_quota_without_spending_it(make_sb: Any) -> None:
+    _, api = make_sb(quota=3, window_ms=60000)
+    r = requests.get(api.base + "/v2/time", headers={"X-Auth-Token": "nope"}, timeout=10)
+    assert r.status_code == 401
+    assert r.headers["X-Rate-Limit-Requests-Quota"] == "3"
+    assert r.headers["X-Rate-Limit-Requests-Left"] == "3"
+    assert api.get("/v2/time").headers["X-Rate-Limit-Requests-Left"] == "2"

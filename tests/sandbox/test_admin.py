@@ -173,3 +173,11 @@ def test_same_seed_same_store() -> None:
             f"{b.url}/stores/{b.store_hash}/v3/catalog/products", headers=hb, timeout=10
         )
         assert ra.json()["data"] == rb.json()["data"]
+
+
+def test_creates_do_not_change_unedited_records(make_sb: Any) -> None:
+    sb, api = make_sb()
+    before = api.get("/v2/orders", limit=250).content
+    sb.create("products", 40)
+    sb.create("customers", 40)
+    assert api.get("/v2/orders", limit=250).content == before

@@ -212,3 +212,12 @@ def test_expire_tokens_mid_sync(make_sb: Any) -> None:
     assert sb.expire_tokens() == 1
     assert api_get(sb, token) == 401
     assert api.get("/v2/orders").status_code == 200  # the store's own API token is unaffected
+
+
+def test_code_expires_after_ten_minutes(make_sb: Any) -> None:
+    sb, _ = make_sb()
+    code = code_from(authorize(sb))["code"]
+    sb.advance_clock(601)
+    r = exchange(sb, code)
+    assert r.status_code == 400
+    assert r.json()["error"] == "invalid_grant"

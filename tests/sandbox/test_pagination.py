@@ -162,3 +162,19 @@ def test_store_wide_child_lists_match_truth(api: Api) -> None:
 def test_v2_child_list_past_end_is_204(api: Api) -> None:
     order = api.sb.truth("orders")[0]["id"]
     assert api.get(f"/v2/orders/{order}/products", page=2, limit=250).status_code == 204
+
+
+def test_customer_cursor_links_keep_filters(api: Api) -> None:
+    truth = api.sb.truth("customers")
+    stamp = truth[100]["date_modified"]
+    expected = [t["id"] for t in truth if t["date_modified"] >= stamp]
+    ids: list[int] = []
+    params: dict[str, object] = {"limit": 50, "date_modified:min": stamp}
+    while True:
+        body = api.json("/v3/customers", **params)
+        ids += [c["id"] for c in body["data"]]
+        nxt = body["meta"]["cursor_pagination"]["links"].get("next")
+        if not nxt:
+            break
+        params = dict(parse_qsl(nxt[1:]))
+    assert ids == expected
