@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import typing as t
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from singer_sdk.streams import Stream
 
 from tap_bigcommerce.dates import format_timestamp, parse_timestamp
-from tap_bigcommerce.errors import BigCommerceError
+from tap_bigcommerce.errors import BigCommerceError, MissingScopeError
 from tap_bigcommerce.records import FieldPlan
 from tap_bigcommerce.schemas import load_schema
 
@@ -88,48 +88,68 @@ class BigCommerceStream(Stream):
         del context
         return self.normalise(row)
 
+    def get_records(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
+        """Read the stream, or skip it when the token lacks its scope (unless strict_scopes)."""
+        tap = t.cast("TapBigCommerce", self._tap)
+        if tap.scope_is_missing(self.scope):
+            return
+        try:
+            yield from self.read_records(context)
+        except MissingScopeError as exc:
+            if tap.config.get("strict_scopes"):
+                raise
+            tap.record_missing_scope(exc.scope, stream=self.name)
+
+    def read_records(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
+        """The stream's records; a 403 from here skips the stream (see `get_records`)."""
+        raise NotImplementedError
+
     def generate_child_contexts(
         self, record: dict[str, t.Any], context: Context | None
     ) -> Iterable[Context | None]:
-        """Children are synced per page from `emit_embedded_children`, never per record."""
+        """Children are synced per page from `sync_children`, never per record."""
         del record, context
         return ()
 
-    def emit_embedded_children(self, parents: list[dict[str, t.Any]]) -> None:
-        """Sync every selected child stream from this page of parent records."""
+    def sync_children(self, parents: list[dict[str, t.Any]]) -> None:
+        """Sync every selected child stream for this page of parent records.
+
+        Called by the parent once per page, before the page's records are handed to
+        the SDK: one child sync per page instead of one per parent record.
+        """
         for child in self.child_streams:
-            if isinstance(child, EmbeddedChildStream) and (
+            if isinstance(child, ChildStream) and (
                 child.selected or child.has_selected_descendents
             ):
                 child.receive(parents)
                 child.sync(context={"parent_stream": self.name})
 
 
-class EmbeddedChildStream(BigCommerceStream):
-    """A sub-resource read from its parent's payload at no extra request."""
+class ChildStream(BigCommerceStream):
+    """A sub-resource of the parent's records, synced one parent page at a time.
+
+    No state per parent (state stays O(streams)), and only the parents the parent
+    stream read in this run: for an incremental parent, the ones changed.
+    """
 
     state_partitioning_keys: t.ClassVar[list[str]] = []
 
     def __init__(self, tap: TapBigCommerce) -> None:
         super().__init__(tap)
-        self._pending: list[dict[str, t.Any]] = []
+        self._parents: Sequence[Mapping[str, t.Any]] = ()
         self._schema_sent = False
 
-    def extract(self, parent: Mapping[str, t.Any]) -> Iterable[dict[str, t.Any]]:
-        """The child records embedded in one parent record.
+    def receive(self, parents: Sequence[Mapping[str, t.Any]]) -> None:
+        self._parents = parents
 
-        Each must be a new dict (a shallow copy is enough): normalising a child adds
-        fields, which must not appear in the parent's own payload.
-        """
-        raise NotImplementedError
-
-    def receive(self, parents: Iterable[Mapping[str, t.Any]]) -> None:
-        self._pending = [child for parent in parents for child in self.extract(parent)]
-
-    def get_records(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
+    def read_records(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
         del context
-        pending, self._pending = self._pending, []
-        yield from pending
+        parents, self._parents = self._parents, ()
+        yield from self.records_for(parents)
+
+    def records_for(self, parents: Sequence[Mapping[str, t.Any]]) -> Iterator[dict[str, t.Any]]:
+        """The child records of these parents."""
+        raise NotImplementedError
 
     @property
     def emit_activate_version_messages(self) -> bool:
@@ -141,6 +161,41 @@ class EmbeddedChildStream(BigCommerceStream):
         if not self._schema_sent:
             self._schema_sent = True
             super()._write_schema_message()
+
+
+class EmbeddedChildStream(ChildStream):
+    """A sub-resource read from its parent's payload at no extra request."""
+
+    def extract(self, parent: Mapping[str, t.Any]) -> Iterable[dict[str, t.Any]]:
+        """The child records embedded in one parent record.
+
+        Each must be a new dict (a shallow copy is enough): normalising a child adds
+        fields, which must not appear in the parent's own payload.
+        """
+        raise NotImplementedError
+
+    def records_for(self, parents: Sequence[Mapping[str, t.Any]]) -> Iterator[dict[str, t.Any]]:
+        for parent in parents:
+            yield from self.extract(parent)
+
+
+class PerParentChildStream(ChildStream):
+    """A sub-resource that costs a request (or more, paged at 250) per parent.
+
+    `path` holds `{parent_id}`, filled from each parent's `id`; `parent_key` names
+    the field that carries the parent's id in the child records.
+    """
+
+    parent_key: t.ClassVar[str]
+
+    def records_for(self, parents: Sequence[Mapping[str, t.Any]]) -> Iterator[dict[str, t.Any]]:
+        for parent in parents:
+            for record in self.fetch(self.path.format(parent_id=parent["id"])):
+                record.setdefault(self.parent_key, parent["id"])
+                yield record
+
+    def fetch(self, path: str) -> Iterator[dict[str, t.Any]]:
+        yield from read_list(self, path)
 
 
 class IncrementalStream(BigCommerceStream):
@@ -157,7 +212,7 @@ class IncrementalStream(BigCommerceStream):
         """Every record in the window, a page at a time, by keyset on id."""
         raise NotImplementedError
 
-    def get_records(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
+    def read_records(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
         window = self.window(context)
         if window.is_empty:
             self.logger.info(
@@ -174,7 +229,7 @@ class IncrementalStream(BigCommerceStream):
                 format_timestamp(window.end),
             )
             for page in self.pages(window):
-                self.emit_embedded_children(page)
+                self.sync_children(page)
                 yield from page
         self._commit_window(context, window)
 
@@ -281,10 +336,20 @@ class V3CursorStream(IncrementalStream):
             cursor = next_cursor
 
 
+class FullTableStream(BigCommerceStream):
+    """A list read whole on every run (small, or without a modification date to filter on)."""
+
+    def read_records(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
+        del context
+        for page in read_pages(self, self.path):
+            self.sync_children(page)
+            yield from page
+
+
 class V2SingletonStream(BigCommerceStream):
     """A v2 endpoint that returns one object (store information)."""
 
-    def get_records(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
+    def read_records(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
         del context
         body = self.get()
         if not isinstance(body, dict):
@@ -316,3 +381,58 @@ def _expect_v3(body: t.Any, stream: str) -> tuple[list[dict[str, t.Any]], dict[s
         )
     pagination = (body.get("meta") or {}).get("pagination") or {}
     return body["data"], pagination
+
+
+class ListChangedError(BigCommerceError):
+    """A page-numbered list changed size while it was read, more often than we retry."""
+
+
+PAGE_NUMBER_ATTEMPTS = 3
+
+
+def read_pages(stream: BigCommerceStream, path: str) -> Iterator[list[dict[str, t.Any]]]:
+    """Every page of a full list, v2 or v3, at 250 per page.
+
+    Page numbers shift when records are created or deleted during the read, which
+    could skip a record at a page edge. A v3 list says its total on every page: if
+    the total changes mid-read, the list is read again (duplicates are harmless,
+    targets de-duplicate on the primary key; losses are not).
+    """
+    is_v3 = path.startswith("/v3/")
+    for _attempt in range(PAGE_NUMBER_ATTEMPTS):
+        total: int | None = None
+        changed = False
+        page_number = 1
+        while True:
+            body = stream.get({"page": page_number, "limit": PAGE_SIZE}, path=path)
+            if is_v3:
+                page, pagination = _expect_v3(body, stream.name)
+                if total is None:
+                    total = pagination.get("total")
+                elif pagination.get("total") != total:
+                    changed = True
+                    break
+                if page:
+                    yield page
+                if not page or pagination.get("total_pages", 1) <= page_number:
+                    return
+            else:
+                page = _expect_list(body, stream.name)
+                if page:
+                    yield page
+                if len(page) < PAGE_SIZE:
+                    return
+            page_number += 1
+        if changed:
+            stream.logger.info(
+                "Stream '%s': %s changed size while read; reading it again.", stream.name, path
+            )
+    raise ListChangedError(
+        f"Stream '{stream.name}': {path} kept changing size while it was read "
+        f"({PAGE_NUMBER_ATTEMPTS} attempts). Run the sync again when the store is quieter."
+    )
+
+
+def read_list(stream: BigCommerceStream, path: str) -> Iterator[dict[str, t.Any]]:
+    for page in read_pages(stream, path):
+        yield from page

@@ -66,6 +66,14 @@ CORE_PROPERTIES = [
         description="Upper bound of the exponential wait between retries.",
     ),
     th.Property(
+        "strict_scopes",
+        th.BooleanType,
+        default=False,
+        title="Fail on missing scopes",
+        description="When the token lacks the scope a selected stream needs, fail the run "
+        "instead of skipping the stream with a warning.",
+    ),
+    th.Property(
         "window_lag_seconds",
         th.IntegerType,
         default=30,

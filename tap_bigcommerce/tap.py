@@ -50,6 +50,25 @@ class TapBigCommerce(Tap):
             validate_auth_config(self.config)
         self._clock_lock = threading.Lock()
         self._window_end: dt.datetime | None = None
+        self._missing_scopes: dict[str, list[str]] = {}
+
+    def scope_is_missing(self, scope: str) -> bool:
+        """True once a 403 showed the token lacks `scope`: later streams skip without asking."""
+        return scope in self._missing_scopes
+
+    def record_missing_scope(self, scope: str, *, stream: str) -> None:
+        """Remember a scope the token lacks, and warn once for it, naming what is skipped."""
+        if scope not in self._missing_scopes:
+            skipped = sorted(s.name for s in self.streams.values() if s.scope == scope)  # type: ignore[attr-defined]
+            self.logger.warning(
+                "The token lacks the scope `%s` (HTTP 403 on stream '%s'); skipping the "
+                "streams that need it: %s. Grant the scope to read them, or set "
+                "strict_scopes to make this an error.",
+                scope,
+                stream,
+                ", ".join(skipped),
+            )
+        self._missing_scopes.setdefault(scope, []).append(stream)
 
     def discover_streams(self) -> list[Stream]:
         return [stream_type(self) for stream_type in STREAM_TYPES]
