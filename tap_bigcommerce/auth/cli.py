@@ -73,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=AUTH_COMMAND,
         description="Authorize tap-bigcommerce with a BigCommerce app (or any OAuth 2.0 server).",
+        epilog=(
+            "Settings come from --config and TAP_BIGCOMMERCE_<SETTING> environment variables "
+            "(the environment wins). Exit codes: 0 done, 1 authorization failed or refused, "
+            "2 bad usage or settings, 3 not logged in (status), 130 interrupted."
+        ),
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     login = sub.add_parser(
