@@ -186,10 +186,8 @@ class StoreApi:
                         renewed_token = True
                         continue
                     raise TokenRejectedError(
-                        f"BigCommerce rejected the access token (HTTP 401) for store "
-                        f"'{self.store_hash}' ({self._authenticator.mode}). Check the "
-                        "`access_token` setting, or re-authorize the app with "
-                        "`tap-bigcommerce-auth login`."
+                        f"{self._authenticator.unauthorized_error()} "
+                        f"(HTTP 401 on GET {path}, store '{self.store_hash}')"
                     )
                 elif status == 403:
                     raise MissingScopeError(

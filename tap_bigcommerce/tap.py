@@ -14,6 +14,7 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 
 from tap_bigcommerce.api import StoreApi
 from tap_bigcommerce.auth import BigCommerceAuthenticator
+from tap_bigcommerce.auth.errors import AuthError
 from tap_bigcommerce.auth.redaction import install_redaction
 from tap_bigcommerce.auth.settings_schema import (
     AUTH_PROPERTIES,
@@ -119,7 +120,7 @@ class TapBigCommerce(Tap):
         """Run the tap; failures the user can fix end with their message, not a traceback."""
         try:
             super().invoke(*args, **kwargs)
-        except BigCommerceError as exc:
+        except (BigCommerceError, AuthError) as exc:
             cls.logger.error("%s", exc)
             sys.exit(1)
 

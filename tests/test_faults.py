@@ -55,7 +55,9 @@ def test_a_rejected_token_ends_the_run_with_what_to_fix(store: Sandbox) -> None:
     config = {**store.tap_config(), "access_token": "not-the-right-token-123"}
     run = run_tap(config)
     assert run.returncode == 1
-    assert "rejected the access token (HTTP 401)" in run.stderr
+    assert "rejected the access token" in run.stderr
+    assert "HTTP 401" in run.stderr
+    assert "create a new store API account token" in run.stderr
     assert "Traceback" not in run.stderr
     assert not run.records("orders")
     assert_no_secret(run, config["access_token"], store.tap_config()["access_token"])
