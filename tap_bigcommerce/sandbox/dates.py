@@ -15,6 +15,8 @@ UTC = dt.timezone.utc
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# "+00:00" / "+0000" sent unencoded in a query string arrives as a space
+_LOST_PLUS = re.compile(r"(\d{2}:\d{2}:\d{2}(?:\.\d+)?) {1,2}(\d{2}:?\d{2})$")
 
 
 def rfc2822(ts: int) -> str:
@@ -46,6 +48,10 @@ def day(ts: int) -> str:
 def parse_filter(value: str, now: float) -> int:
     """Parse a date filter value to unix seconds; raises ValueError when unreadable."""
     value = value.strip()
+    lost = _LOST_PLUS.search(value)
+    if lost:
+        sep = "+" if "T" in value else " +"
+        value = value[: lost.start()] + lost.group(1) + sep + lost.group(2)
     if value.lstrip("-").isdigit():
         return int(value)
     if _DATE_ONLY.match(value):

@@ -198,3 +198,12 @@ def test_time_follows_sandbox_clock(make_sb: Any) -> None:
     assert abs(r.json()["time"] - (time.time() + 3600)) < 5
     date = email.utils.parsedate_to_datetime(r.headers["Date"]).timestamp()
     assert abs(date - (time.time() + 3600)) < 5
+
+
+def test_unencoded_plus_in_offset_is_tolerated(api: Api) -> None:
+    truth = api.sb.truth("orders")
+    stamp = _ts(truth[50]["date_modified"])
+    iso = dt.datetime.fromtimestamp(stamp, UTC).isoformat()  # ...+00:00, sent unencoded
+    r = api.session.get(f"{api.base}/v2/orders?limit=250&min_date_modified={iso}", timeout=10)
+    assert r.status_code == 200
+    assert r.json()[0]["id"] == next(t["id"] for t in truth if _ts(t["date_modified"]) >= stamp)
