@@ -275,6 +275,8 @@ class Sandbox:
             resp = route.handler(req)
         except BadRequest as exc:
             return error(version, exc.status, str(exc)), None
+        except Exception as exc:  # a sandbox bug must still produce an HTTP answer
+            return error(version, 500, f"Sandbox error: {type(exc).__name__}: {exc}"), None
         if fault == "truncate" and resp.status == 200 and len(resp.body) > 1:
             self._stats.fault("truncate")
             return resp, "truncate"

@@ -242,9 +242,11 @@ def _decode_cursor(value: str) -> tuple[str, bool, Any]:
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
         field, desc, key = msgspec.json.decode(raw)
-        return str(field), bool(desc), key
     except (binascii.Error, msgspec.DecodeError, ValueError, TypeError):
         raise query.BadRequest(400, "The cursor is not valid.") from None
+    if not isinstance(key, list) or not key or not isinstance(key[-1], int):
+        raise query.BadRequest(400, "The cursor is not valid.")
+    return str(field), bool(desc), key
 
 
 def _jsonable_key(key: tuple[Any, ...]) -> list[Any]:
@@ -273,6 +275,8 @@ def v3_cursor_list(kind: str, render: Render, extra: SortExtra | None = None) ->
             keys = [keyfn(p) for p in ordered]
             if cursor:
                 bound = tuple(ckey)
+                if keys and len(keys[0]) != len(bound):
+                    raise query.BadRequest(400, "The cursor is not valid.")
 
                 def beyond(k: tuple[Any, ...]) -> bool:
                     return (k < bound) if desc else (k > bound)

@@ -134,7 +134,14 @@ def test_customer_cursor_by_date_modified_walks_everything(api: Api) -> None:
 
 
 def test_invalid_cursor_is_400(api: Api) -> None:
+    import base64
+
     assert api.get("/v3/customers", after="not-a-cursor!").status_code == 400
+    for forged in (b'["id", false, 5]', b'["id", false, []]', b'["id", false, [1, 2, 3]]'):
+        cursor = base64.urlsafe_b64encode(forged).decode()
+        r = api.get("/v3/customers", after=cursor)
+        assert r.status_code == 400, forged
+        assert r.json()["status"] == 400
 
 
 def test_bulk_import_runs_exceed_a_page(api: Api) -> None:
