@@ -93,7 +93,7 @@ class StoreApi:
     ) -> None:
         self.base_url = f"{api_url.rstrip('/')}/stores/{store_hash}"
         self.store_hash = store_hash
-        self._authenticator = authenticator
+        self.authenticator = authenticator
         self._timeout = timeout
         self._max_retries = max_retries
         self._max_backoff = max_backoff_seconds
@@ -142,7 +142,7 @@ class StoreApi:
         last_problem = ""
         while True:
             self.budget.wait_for_turn()
-            token = self._authenticator.current_token()
+            token = self.authenticator.current_token()
             self._count("requests")
             try:
                 response = self._session.get(
@@ -182,11 +182,11 @@ class StoreApi:
                     self._sleep(wait)
                     continue
                 elif status == 401:
-                    if not renewed_token and self._authenticator.handle_unauthorized(token):
+                    if not renewed_token and self.authenticator.handle_unauthorized(token):
                         renewed_token = True
                         continue
                     raise TokenRejectedError(
-                        f"{self._authenticator.unauthorized_error()} "
+                        f"{self.authenticator.unauthorized_error()} "
                         f"(HTTP 401 on GET {path}, store '{self.store_hash}')"
                     )
                 elif status == 403:

@@ -66,11 +66,23 @@ class BigCommerceStream(Stream):
         }
         super().__init__(tap=tap, schema=schema)
         self._field_plan = FieldPlan.from_schema(schema)
-        self._store_hash: str = tap.config["store_hash"]
+        self.store_hash = ""
+        """The store being read: streams read one store (one partition) at a time."""
+
+    @property
+    def tap(self) -> TapBigCommerce:
+        return t.cast("TapBigCommerce", self._tap)
+
+    @property
+    def partitions(self) -> list[dict[str, t.Any]] | None:
+        """One partition per store, so that each store keeps its own bookmark."""
+        if self.parent_stream_type is not None:
+            return None
+        return [{"store_hash": store_hash} for store_hash in self.tap.store_hashes]
 
     @property
     def api(self) -> StoreApi:
-        return t.cast("TapBigCommerce", self._tap).api
+        return self.tap.api(self.store_hash)
 
     def get(self, params: Mapping[str, t.Any] | None = None, path: str | None = None) -> t.Any:
         """The decoded body of one GET (None for BigCommerce's 204 past the last page)."""
@@ -79,7 +91,7 @@ class BigCommerceStream(Stream):
     def normalise(self, record: dict[str, t.Any]) -> dict[str, t.Any]:
         """Tag the record with its store and put its timestamps in the tap's one form."""
         self._field_plan.apply(record, stream=self.name)
-        record["store_hash"] = self._store_hash
+        record["store_hash"] = self.store_hash
         return record
 
     def post_process(
@@ -89,16 +101,18 @@ class BigCommerceStream(Stream):
         return self.normalise(row)
 
     def get_records(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
-        """Read the stream, or skip it when the token lacks its scope (unless strict_scopes)."""
-        tap = t.cast("TapBigCommerce", self._tap)
-        if tap.scope_is_missing(self.scope):
+        """Read one store, or skip it when its token lacks the scope (unless strict_scopes)."""
+        if not context or "store_hash" not in context:
+            raise BigCommerceError(f"Stream '{self.name}' was synced without a store context.")
+        self.store_hash = context["store_hash"]
+        if self.tap.scope_is_missing(self.store_hash, self.scope):
             return
         try:
             yield from self.read_records(context)
         except MissingScopeError as exc:
-            if tap.config.get("strict_scopes"):
+            if self.config.get("strict_scopes"):
                 raise
-            tap.record_missing_scope(exc.scope, stream=self.name)
+            self.tap.record_missing_scope(self.store_hash, exc.scope, stream=self.name)
 
     def read_records(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
         """The stream's records; a 403 from here skips the stream (see `get_records`)."""
@@ -122,7 +136,7 @@ class BigCommerceStream(Stream):
                 child.selected or child.has_selected_descendents
             ):
                 child.receive(parents)
-                child.sync(context={"parent_stream": self.name})
+                child.sync(context={"store_hash": self.store_hash})
 
 
 class ChildStream(BigCommerceStream):
@@ -206,7 +220,7 @@ class IncrementalStream(BigCommerceStream):
 
     def window(self, context: Context | None) -> Window:
         start = self.get_starting_timestamp(context)
-        return Window(start=start, end=t.cast("TapBigCommerce", self._tap).window_end)
+        return Window(start=start, end=self.tap.window_end(self.store_hash))
 
     def pages(self, window: Window) -> Iterator[list[dict[str, t.Any]]]:
         """Every record in the window, a page at a time, by keyset on id."""

@@ -21,10 +21,10 @@ CORE_PROPERTIES = [
     th.Property(
         "store_hash",
         th.StringType,
-        required=True,
         title="Store hash",
         description="The store's hash, the part after /stores/ in its API path "
-        "(e.g. abc123 in https://api.bigcommerce.com/stores/abc123/v3/).",
+        "(e.g. abc123 in https://api.bigcommerce.com/stores/abc123/v3/). Required unless "
+        "`stores` lists several stores.",
     ),
     th.Property(
         "start_date",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import sys
 import threading
 import typing as t
@@ -11,6 +10,7 @@ import typing as t
 from singer_sdk import Tap
 from singer_sdk import typing as th
 from singer_sdk.contrib.msgspec import MsgSpecWriter
+from singer_sdk.exceptions import ConfigValidationError
 
 from tap_bigcommerce.api import StoreApi
 from tap_bigcommerce.auth import BigCommerceAuthenticator
@@ -24,6 +24,7 @@ from tap_bigcommerce.auth.settings_schema import (
 from tap_bigcommerce.dates import epoch_to_datetime, format_timestamp
 from tap_bigcommerce.errors import BigCommerceError
 from tap_bigcommerce.settings import CORE_PROPERTIES, DEFAULT_API_URL, validate_settings
+from tap_bigcommerce.stores import STORES_PROPERTY, store_configs
 from tap_bigcommerce.streams import STREAM_TYPES
 
 if t.TYPE_CHECKING:
@@ -39,81 +40,107 @@ class TapBigCommerce(Tap):
     package_name = "tap-bigcommerce-sdk"
     message_writer_class = MsgSpecWriter
 
-    config_jsonschema = th.PropertiesList(*CORE_PROPERTIES, *AUTH_PROPERTIES).to_dict()
+    config_jsonschema = th.PropertiesList(
+        *CORE_PROPERTIES, STORES_PROPERTY, *AUTH_PROPERTIES
+    ).to_dict()
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
-        install_redaction(
-            str(self.config[name]) for name in SECRET_SETTINGS if self.config.get(name)
-        )
-        if kwargs.get("validate_config", True):
-            validate_settings(self.config)
-            validate_auth_config(self.config)
-        self._clock_lock = threading.Lock()
-        self._window_end: dt.datetime | None = None
-        self._missing_scopes: dict[str, list[str]] = {}
-
-    def scope_is_missing(self, scope: str) -> bool:
-        """True once a 403 showed the token lacks `scope`: later streams skip without asking."""
-        return scope in self._missing_scopes
-
-    def record_missing_scope(self, scope: str, *, stream: str) -> None:
-        """Remember a scope the token lacks, and warn once for it, naming what is skipped."""
-        if scope not in self._missing_scopes:
-            skipped = sorted(s.name for s in self.streams.values() if s.scope == scope)  # type: ignore[attr-defined]
-            self.logger.warning(
-                "The token lacks the scope `%s` (HTTP 403 on stream '%s'); skipping the "
-                "streams that need it: %s. Grant the scope to read them, or set "
-                "strict_scopes to make this an error.",
-                scope,
-                stream,
-                ", ".join(skipped),
+        validate = kwargs.get("validate_config", True)
+        self._store_configs: dict[str, dict[str, t.Any]] = {}
+        try:
+            configs = store_configs(self.config)
+        except ConfigValidationError:
+            if validate:
+                raise
+            configs = []  # discovery and --about need no store
+        for store_config in configs:
+            install_redaction(
+                str(store_config[name]) for name in SECRET_SETTINGS if store_config.get(name)
             )
-        self._missing_scopes.setdefault(scope, []).append(stream)
+            if validate:
+                validate_settings(store_config)
+                validate_auth_config(store_config)
+            self._store_configs[store_config["store_hash"]] = store_config
+        self._lock = threading.Lock()
+        self._apis: dict[str, StoreApi] = {}
+        self._window_ends: dict[str, dt.datetime] = {}
+        self._missing_scopes: dict[tuple[str, str], list[str]] = {}
+
+    @property
+    def store_hashes(self) -> list[str]:
+        """The stores this run reads, in the order configured."""
+        return list(self._store_configs)
 
     def discover_streams(self) -> list[Stream]:
         return [stream_type(self) for stream_type in STREAM_TYPES]
 
-    @functools.cached_property
-    def authenticator(self) -> BigCommerceAuthenticator:
-        """Built once per run: OAuth modes hold state (tokens, locks) that must be shared."""
-        return BigCommerceAuthenticator.from_config(self.config)
+    def api(self, store_hash: str) -> StoreApi:
+        """The store's API client, built once per run with its own authenticator.
 
-    @functools.cached_property
-    def api(self) -> StoreApi:
-        return StoreApi(
-            api_url=self.config.get("api_url", DEFAULT_API_URL),
-            store_hash=self.config["store_hash"],
-            authenticator=self.authenticator,
-            timeout=float(self.config.get("request_timeout", 60)),
-            max_retries=int(self.config.get("max_retries", 8)),
-            max_backoff_seconds=float(self.config.get("max_backoff_seconds", 60)),
-            user_agent=f"{self.name}/{__version__}",
-            logger=self.logger,
-        )
-
-    @property
-    def window_end(self) -> dt.datetime:
-        """The end of every incremental window of this run: the store's clock minus the lag.
-
-        Read once, from `/v2/time`, so that all streams of a run agree and our own
-        clock's skew does not matter.
+        Authenticators are built once: OAuth modes hold state (tokens, file locks)
+        that every request of the store must share.
         """
-        with self._clock_lock:
-            if self._window_end is None:
-                body = self.api.get("/v2/time", scope="store_v2_information_read_only").body
-                if not isinstance(body, dict) or not isinstance(body.get("time"), int | float):
-                    raise BigCommerceError(
-                        'GET /v2/time did not return the store\'s clock ({"time": seconds}); '
-                        "check `api_url`."
-                    )
-                lag = dt.timedelta(seconds=int(self.config.get("window_lag_seconds", 30)))
-                self._window_end = epoch_to_datetime(int(body["time"])) - lag
-                self.logger.info(
-                    "Store clock read; incremental windows end at %s.",
-                    format_timestamp(self._window_end),
+        with self._lock:
+            if store_hash not in self._apis:
+                config = self._store_configs[store_hash]
+                self._apis[store_hash] = StoreApi(
+                    api_url=config.get("api_url", DEFAULT_API_URL),
+                    store_hash=store_hash,
+                    authenticator=BigCommerceAuthenticator.from_config(config),
+                    timeout=float(config.get("request_timeout", 60)),
+                    max_retries=int(config.get("max_retries", 8)),
+                    max_backoff_seconds=float(config.get("max_backoff_seconds", 60)),
+                    user_agent=f"{self.name}/{__version__}",
+                    logger=self.logger,
                 )
-            return self._window_end
+            return self._apis[store_hash]
+
+    def window_end(self, store_hash: str) -> dt.datetime:
+        """The end of every incremental window of this run for one store.
+
+        The store's own clock (`/v2/time`) minus the lag, read once, so that all
+        streams of a run agree and our clock's skew does not matter.
+        """
+        with self._lock:
+            if store_hash in self._window_ends:
+                return self._window_ends[store_hash]
+        body = self.api(store_hash).get("/v2/time", scope="store_v2_information_read_only").body
+        if not isinstance(body, dict) or not isinstance(body.get("time"), int | float):
+            raise BigCommerceError(
+                'GET /v2/time did not return the store\'s clock ({"time": seconds}); '
+                "check `api_url`."
+            )
+        lag = dt.timedelta(seconds=int(self.config.get("window_lag_seconds", 30)))
+        end = epoch_to_datetime(int(body["time"])) - lag
+        with self._lock:
+            end = self._window_ends.setdefault(store_hash, end)
+        self.logger.info(
+            "Store %s: incremental windows end at %s.", store_hash, format_timestamp(end)
+        )
+        return end
+
+    def scope_is_missing(self, store_hash: str, scope: str) -> bool:
+        """True once a 403 showed the store's token lacks `scope`: later streams skip it."""
+        return (store_hash, scope) in self._missing_scopes
+
+    def record_missing_scope(self, store_hash: str, scope: str, *, stream: str) -> None:
+        """Remember a scope the token lacks, and warn once for it, naming what is skipped."""
+        key = (store_hash, scope)
+        if key not in self._missing_scopes:
+            skipped = sorted(
+                name for name, s in self.streams.items() if getattr(s, "scope", None) == scope
+            )
+            self.logger.warning(
+                "Store %s: the token lacks the scope `%s` (HTTP 403 on stream '%s'); "
+                "skipping the streams that need it: %s. Grant the scope to read them, or "
+                "set strict_scopes to make this an error.",
+                store_hash,
+                scope,
+                stream,
+                ", ".join(skipped),
+            )
+        self._missing_scopes.setdefault(key, []).append(stream)
 
     @classmethod
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:

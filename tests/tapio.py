@@ -39,9 +39,16 @@ class TapRun:
         states = [m["value"] for m in self.messages if m["type"] == "STATE"]
         return states[-1] if states else {}
 
-    def bookmark(self, stream: str) -> str | None:
+    def bookmark(self, stream: str, store_hash: str | None = None) -> str | None:
+        """The stream's bookmark for one store (state is kept per store)."""
         entry = self.final_state.get("bookmarks", {}).get(stream, {})
-        return entry.get("replication_key_value")
+        values = [
+            partition.get("replication_key_value")
+            for partition in entry.get("partitions", [])
+            if store_hash is None or partition["context"]["store_hash"] == store_hash
+        ]
+        assert len(values) <= 1, f"{stream}: several stores; name one"
+        return values[0] if values else None
 
 
 def start_tap(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import atexit
+import typing as t
 
+import pytest
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
 
 from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
@@ -20,3 +22,10 @@ TestTapBigCommerce = get_tap_test_class(
     config={**_SANDBOX.tap_config(), "window_lag_seconds": 0},
     suite_config=SuiteConfig(max_records_limit=None),
 )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_the_store() -> t.Iterator[None]:
+    """Stop the store when this module's tests end, not at exit (no thread outlives them)."""
+    yield
+    _SANDBOX.stop()

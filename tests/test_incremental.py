@@ -108,8 +108,9 @@ def test_state_is_small_and_final(store: Sandbox, config: dict[str, t.Any]) -> N
     assert run.returncode == 0, run.stderr[-3000:]
     state = run.final_state
     for stream, entry in state["bookmarks"].items():
-        assert "partitions" not in entry, f"{stream} keeps state per parent"
-        assert "progress_markers" not in entry
+        # One partition per store at most: never one per parent record.
+        assert len(entry.get("partitions", [])) <= 1, f"{stream} keeps state per parent"
+        assert "progress_markers" not in json.dumps(entry)
     assert len(json.dumps(state)) < 2000
     # Every window ends at the same instant: the store's clock at the start, minus the lag.
     assert len({run.bookmark(resource) for resource in PARENTS}) == 1
@@ -147,5 +148,8 @@ def test_a_crash_mid_sync_loses_nothing(store: Sandbox, config: dict[str, t.Any]
     for resource in PARENTS:
         runs = [baseline, crashed, resumed]
         assert latest_versions_missing(store.truth(resource), runs, resource) == []
-    # The 400 records per stream edited before the crash are read again in full.
-    assert all(len(resumed.records(resource)) >= 400 for resource in PARENTS)
+    # Each stream's 400 edits arrive in the crashed run (if its window completed and
+    # its STATE got out) or in the resumed one, which re-reads unfinished windows whole.
+    for resource in PARENTS:
+        delivered = len(crashed.records(resource)) + len(resumed.records(resource))
+        assert delivered >= 400, (resource, delivered)
