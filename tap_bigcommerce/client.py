@@ -450,3 +450,111 @@ def read_pages(stream: BigCommerceStream, path: str) -> Iterator[list[dict[str, 
 def read_list(stream: BigCommerceStream, path: str) -> Iterator[dict[str, t.Any]]:
     for page in read_pages(stream, path):
         yield from page
+
+
+# --- The full catalog's extra read patterns (issue 5) ---------------------------------------
+#
+# Added at the end so that the paging internals above can change independently. Each class
+# names what it costs per run in `cost`, which the README's streams table shows.
+
+
+def read_cursor_pages(
+    stream: BigCommerceStream, path: str, params: Mapping[str, t.Any] | None = None
+) -> Iterator[list[dict[str, t.Any]]]:
+    """Every page of a v3 cursor list (`after=end_cursor`), 250 per page.
+
+    Cursors are keysets: records created or edited while the list is read cannot
+    shift another record out of the pages still to come.
+    """
+    base = {**(params or {}), "limit": PAGE_SIZE}
+    cursor: str | None = None
+    while True:
+        body = stream.get(base if cursor is None else {**base, "after": cursor}, path=path)
+        page, _ = _expect_v3(body, stream.name)
+        cursor_meta = ((body or {}).get("meta") or {}).get("cursor_pagination") or {}
+        if page:
+            yield page
+        next_cursor = cursor_meta.get("end_cursor")
+        has_next = bool((cursor_meta.get("links") or {}).get("next"))
+        if not page or not has_next or not next_cursor or next_cursor == cursor:
+            return
+        cursor = next_cursor
+
+
+class CursorChildStream(PerParentChildStream):
+    """A per-parent sub-resource paged by cursor (e.g. promotion codes)."""
+
+    cost: t.ClassVar[str] = "1 per parent read in the run (per 250 children)"
+
+    def fetch(self, path: str) -> Iterator[dict[str, t.Any]]:
+        for page in read_cursor_pages(self, path):
+            yield from page
+
+
+class CreatedWindowStream(IncrementalStream):
+    """A v3 list of records that never change once created (refunds), read by `created` window.
+
+    Only `created:min`/`created:max` and page numbers are offered. Page numbers are
+    safe here: the window is closed at the store's clock and its records are
+    immutable, so nothing enters, leaves or moves inside it while it is read.
+    """
+
+    replication_key = "created"
+    cost: t.ClassVar[str] = "1 per 250 records created in the window (at least 1)"
+
+    def pages(self, window: Window) -> Iterator[list[dict[str, t.Any]]]:
+        params: dict[str, t.Any] = {"created:max": format_timestamp(window.end)}
+        if window.start is not None:
+            params["created:min"] = format_timestamp(window.start)
+        page_number = 1
+        while True:
+            body = self.get({**params, "page": page_number, "limit": PAGE_SIZE})
+            page, pagination = _expect_v3(body, self.name)
+            if page:
+                yield page
+            if not page or pagination.get("total_pages", 1) <= page_number:
+                return
+            page_number += 1
+
+
+class PerParentWindowStream(IncrementalStream):
+    """A per-parent list that filters by `date_modified` and pages by cursor.
+
+    The parents (a short list: price lists, channels) are listed in full, then each
+    parent's children are read inside the run's one window, so the bookmark stays
+    one value per store (O(streams) state) and an unchanged parent costs a single
+    empty page. `path` holds `{parent_id}`; `parent_path` lists the parents.
+    """
+
+    parent_path: t.ClassVar[str]
+    parent_name: t.ClassVar[str]
+    parent_key: t.ClassVar[str]
+    cost: t.ClassVar[str] = "1 per 250 parents + 1 per parent (per 250 changed records)"
+
+    def pages(self, window: Window) -> Iterator[list[dict[str, t.Any]]]:
+        params: dict[str, t.Any] = {"date_modified:max": format_timestamp(window.end)}
+        if window.start is not None:
+            params["date_modified:min"] = format_timestamp(window.start)
+        parent_ids = [parent["id"] for parent in read_list(self, self.parent_path)]
+        for parent_id in parent_ids:
+            path = self.path.format(parent_id=parent_id)
+            for page in read_cursor_pages(self, path, params):
+                for record in page:
+                    record.setdefault(self.parent_key, parent_id)
+                yield page
+
+
+def request_cost(stream_type: type[BigCommerceStream]) -> str:
+    """What one run of the stream costs in requests (the README's streams table)."""
+    explicit = getattr(stream_type, "cost", None)
+    if isinstance(explicit, str):
+        return explicit
+    if issubclass(stream_type, EmbeddedChildStream):
+        return "0 (inside its parent's pages)"
+    if issubclass(stream_type, PerParentChildStream):
+        return "1 per parent read in the run (per 250 children)"
+    if issubclass(stream_type, IncrementalStream):
+        return "1 per 250 changed records (at least 1)"
+    if issubclass(stream_type, V2SingletonStream):
+        return "1"
+    return "1 per 250 records"
