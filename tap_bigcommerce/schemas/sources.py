@@ -166,7 +166,7 @@ STREAMS: tuple[StreamSource, ...] = (
         "customer_form_field_values",
         CUSTOMERS_V3,
         "/customers/form-field-values",
-        primary_keys=(),
+        primary_keys=("customer_id", "name"),
     ),
     StreamSource("customer_groups", "customers.v2.yml", "/customer_groups", V2_ITEMS),
     StreamSource("subscribers", "subscribers.v3.yml", "/customers/subscribers"),
@@ -200,7 +200,7 @@ STREAMS: tuple[StreamSource, ...] = (
         "channel_listings",
         "channels.v3.yml",
         "/channels/{channel_id}/listings",
-        primary_keys=("listing_id",),
+        primary_keys=("channel_id", "listing_id"),
     ),
     StreamSource("currencies", "currencies.v2.yml", "/currencies", V2_ITEMS),
     StreamSource("tax_classes", "tax_classes.v2.yml", "/tax_classes", V2_ITEMS),
@@ -214,7 +214,9 @@ STREAMS: tuple[StreamSource, ...] = (
         primary_keys=("price_list_id", "variant_id", "currency"),
     ),
     StreamSource("price_list_assignments", "price_lists.v3.yml", "/pricelists/assignments"),
-    StreamSource("inventory_items", "inventory.v3.yml", "/inventory/items", primary_keys=()),
+    StreamSource(
+        "inventory_items", "inventory.v3.yml", "/inventory/items", primary_keys=("variant_id",)
+    ),
     StreamSource("locations", "locations.v3.yml", "/inventory/locations"),
     StreamSource("webhooks", "webhooks.v3.yml", "/hooks"),
     StreamSource("store_logs", "store_logs.v3.yml", "/store/systemlogs"),
@@ -355,6 +357,14 @@ WIDENINGS: tuple[Widening, ...] = (
     *(Widening(("products",), f, "drop", _NOT_INCLUDED) for f in ("options", "modifiers")),
     # Parent keys the tap fills in.
     Widening(("order_consignments",), "order_id", "add-integer", _PARENT_KEY),
+    Widening(("order_fees",), "order_id", "add-integer", _PARENT_KEY),
+    Widening(
+        ("inventory_items",),
+        "variant_id",
+        "add-integer",
+        "an inventory item's key is `identity.variant_id`; the tap copies it to the top so that "
+        "it can be part of the primary key",
+    ),
     Widening(("product_custom_fields",), "product_id", "add-integer", _PARENT_KEY),
     Widening(("product_bulk_pricing_rules",), "product_id", "add-integer", _PARENT_KEY),
     Widening(("product_reviews",), "product_id", "add-integer", _PARENT_KEY),

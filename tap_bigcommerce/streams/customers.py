@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Iterator, Mapping
 
-from tap_bigcommerce.client import EmbeddedChildStream, V3CursorStream
+from tap_bigcommerce.client import EmbeddedChildStream, FullTableStream, V3CursorStream
 
 CUSTOMERS_SCOPE = "store_v2_customers_read_only"
 
@@ -22,6 +22,7 @@ class CustomersStream(V3CursorStream):
 class CustomerChildStream(EmbeddedChildStream):
     include_name: t.ClassVar[str]
     parent_stream_type = CustomersStream
+    scope = CUSTOMERS_SCOPE
 
     def extract(self, parent: Mapping[str, t.Any]) -> Iterator[dict[str, t.Any]]:
         children = parent.get(self.include_name)
@@ -33,5 +34,49 @@ class CustomerChildStream(EmbeddedChildStream):
 class CustomerAddressesStream(CustomerChildStream):
     name = "customer_addresses"
     path = "/v3/customers/addresses"
-    scope = CUSTOMERS_SCOPE
     include_name = "addresses"
+
+
+class CustomerAttributeValuesStream(CustomerChildStream):
+    name = "customer_attribute_values"
+    path = "/v3/customers/attribute-values"
+    include_name = "attributes"
+
+
+class CustomerFormFieldValuesStream(CustomerChildStream):
+    """The customer's own form-field answers (`include=formfields`).
+
+    Address form fields stay inside `customer_addresses.form_fields`: they belong to
+    an address, and keeping them there gives this stream a key without nulls.
+    """
+
+    name = "customer_form_field_values"
+    path = "/v3/customers/form-field-values"
+    include_name = "form_fields"
+    primary_keys: t.ClassVar[tuple[str, ...]] = ("store_hash", "customer_id", "name")
+
+
+class CustomerAttributesStream(FullTableStream):
+    name = "customer_attributes"
+    path = "/v3/customers/attributes"
+    scope = CUSTOMERS_SCOPE
+
+
+class CustomerGroupsStream(FullTableStream):
+    name = "customer_groups"
+    path = "/v2/customer_groups"
+    scope = CUSTOMERS_SCOPE
+
+
+class SubscribersStream(FullTableStream):
+    """Newsletter subscribers: the list filters by date but has no keyset, so it is read whole."""
+
+    name = "subscribers"
+    path = "/v3/customers/subscribers"
+    scope = CUSTOMERS_SCOPE
+
+
+class WishlistsStream(FullTableStream):
+    name = "wishlists"
+    path = "/v3/wishlists"
+    scope = CUSTOMERS_SCOPE

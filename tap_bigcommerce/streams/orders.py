@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import typing as t
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
-from tap_bigcommerce.client import EmbeddedChildStream, V2KeysetStream
+from tap_bigcommerce.client import (
+    CreatedWindowStream,
+    EmbeddedChildStream,
+    FullTableStream,
+    PerParentChildStream,
+    V2KeysetStream,
+    Window,
+)
 
 ORDERS_SCOPE = "store_v2_orders_read_only"
 
@@ -25,15 +32,47 @@ def _consignment_groups(order: Mapping[str, t.Any]) -> Iterator[list[t.Any]]:
 
 
 class OrdersStream(V2KeysetStream):
-    """Orders, with their line items embedded so that children cost no request."""
+    """Orders, with consignments, line items and fees embedded so that those children cost
+    no request.
+
+    Deleted (archived) orders are not in the plain list. A second keyset pass over the
+    same window with `is_deleted=true` emits them with `is_deleted: true`, so a
+    warehouse can mark or drop them; it costs one request when nothing was deleted.
+    Their sub-resources are not read.
+    """
 
     name = "orders"
     path = "/v2/orders"
     scope = ORDERS_SCOPE
     extra_params: t.ClassVar[dict[str, str]] = {
-        "include": "consignments.line_items",
+        "include": "consignments.line_items,fees",
         "consignment_structure": "object",
     }
+    cost: t.ClassVar[str] = "1 per 250 changed orders + 1 per 250 deleted (at least 2)"
+
+    _deleted_pass = False
+
+    def pages(self, window: Window) -> Iterator[list[dict[str, t.Any]]]:
+        yield from super().pages(window)
+        self._deleted_pass = True
+        try:
+            for page in super().pages(window):
+                for order in page:
+                    order["is_deleted"] = True
+                yield page
+        finally:
+            self._deleted_pass = False
+
+    def get(self, params: Mapping[str, t.Any] | None = None, path: str | None = None) -> t.Any:
+        if self._deleted_pass and path is None:
+            params = {**(params or {}), "is_deleted": "true"}
+        return super().get(params, path)
+
+    def sync_children(self, parents: list[dict[str, t.Any]]) -> None:
+        """Children of live orders only: a deleted order's sub-resources are gone."""
+        live = [order for order in parents if not order.get("is_deleted")]
+        if live:
+            super().sync_children(live)
 
 
 class OrderProductsStream(EmbeddedChildStream):
@@ -56,6 +95,11 @@ class OrderProductsStream(EmbeddedChildStream):
                         yield {**item, "order_id": item.get("order_id", parent["id"])}
 
 
+class OrderChildStream(EmbeddedChildStream):
+    parent_stream_type = OrdersStream
+    scope = ORDERS_SCOPE
+
+
 class OrderShippingAddressesStream(EmbeddedChildStream):
     """Shipping addresses: the address part of each shipping consignment."""
 
@@ -72,3 +116,93 @@ class OrderShippingAddressesStream(EmbeddedChildStream):
                 address = {k: v for k, v in consignment.items() if k != "line_items"}
                 address["order_id"] = parent["id"]
                 yield address
+
+
+class OrderConsignmentsStream(OrderChildStream):
+    """The order's consignments object (pickups, shipping, downloads, email), one per order."""
+
+    name = "order_consignments"
+    path = "/v2/orders/{order_id}/consignments"
+    primary_keys: t.ClassVar[tuple[str, ...]] = ("store_hash", "order_id")
+
+    def extract(self, parent: Mapping[str, t.Any]) -> Iterator[dict[str, t.Any]]:
+        consignments = parent.get("consignments")
+        if isinstance(consignments, dict) and "url" not in consignments:
+            yield {**consignments, "order_id": parent["id"]}
+
+
+class OrderFeesStream(OrderChildStream):
+    """Fees (handling, packaging...) embedded with `include=fees`."""
+
+    name = "order_fees"
+    path = "/v2/orders/{order_id}/fees"
+
+    def extract(self, parent: Mapping[str, t.Any]) -> Iterator[dict[str, t.Any]]:
+        fees = parent.get("fees")
+        for fee in fees if isinstance(fees, list) else ():
+            if isinstance(fee, dict):
+                yield {**fee, "order_id": parent["id"]}
+
+
+class OrderRequestChildStream(PerParentChildStream):
+    """An order sub-resource with no way to embed it: one request per changed order."""
+
+    parent_stream_type = OrdersStream
+    scope = ORDERS_SCOPE
+    parent_key = "order_id"
+
+
+class OrderCouponsStream(OrderRequestChildStream):
+    name = "order_coupons"
+    path = "/v2/orders/{parent_id}/coupons"
+
+
+class OrderShipmentsStream(OrderRequestChildStream):
+    """Shipments, read only for orders with shipped items (a shipment always ships some)."""
+
+    name = "order_shipments"
+    path = "/v2/orders/{parent_id}/shipments"
+    cost: t.ClassVar[str] = "1 per changed order with items_shipped > 0"
+
+    def records_for(self, parents: Sequence[Mapping[str, t.Any]]) -> Iterator[dict[str, t.Any]]:
+        yield from super().records_for([p for p in parents if _number(p.get("items_shipped"))])
+
+
+class OrderTaxesStream(OrderRequestChildStream):
+    name = "order_taxes"
+    path = "/v2/orders/{parent_id}/taxes"
+
+
+class OrderMessagesStream(OrderRequestChildStream):
+    name = "order_messages"
+    path = "/v2/orders/{parent_id}/messages"
+
+
+class OrderTransactionsStream(OrderRequestChildStream):
+    name = "order_transactions"
+    path = "/v3/orders/{parent_id}/transactions"
+    scope = "store_v2_transactions_read_only"
+
+
+class OrderRefundsStream(CreatedWindowStream):
+    """Refunds of every order from the store-wide list: no request per order.
+
+    Refunds never change once created, so they are read by `created` window.
+    """
+
+    name = "order_refunds"
+    path = "/v3/orders/payment_actions/refunds"
+    scope = ORDERS_SCOPE
+
+
+class OrderStatusesStream(FullTableStream):
+    name = "order_statuses"
+    path = "/v2/order_statuses"
+    scope = ORDERS_SCOPE
+
+
+def _number(value: t.Any) -> float:
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 1.0  # unknown: read it rather than miss shipments
