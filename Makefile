@@ -47,6 +47,10 @@ format: $(VENV)/.synced
 schemas: $(VENV)/.synced
 	$(VENV)/bin/python -m tap_bigcommerce.schemas.generate
 
+## bench: requests, wall time, CPU, memory and 429s against their bounds (BENCH_ARGS=--quick)
+bench: $(VENV)/.synced
+	$(VENV)/bin/python benchmarks/bench.py $(BENCH_ARGS)
+
 ## bench-sandbox: how fast the sandbox serves pages, and its memory for 100k orders
 bench-sandbox: $(VENV)/.synced
 	$(VENV)/bin/python benchmarks/sandbox_bench.py
