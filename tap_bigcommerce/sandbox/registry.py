@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from tap_bigcommerce.sandbox.factories import catalog, customers, orders
+from tap_bigcommerce.sandbox.factories import catalog, customers, orders, settings
 from tap_bigcommerce.sandbox.factories.context import Ctx
 from tap_bigcommerce.sandbox.state import Row
 
@@ -37,7 +37,7 @@ ChildFn = Callable[[Ctx, Row], list[dict[str, Any]]]
 #: child type -> (parent table, factory listing one parent's children)
 CHILDREN: dict[str, tuple[str, ChildFn]] = {
     "order_products": ("orders", orders.order_products),
-    "order_shipping_addresses": ("orders", lambda c, r: [orders.shipping_address(c, r)]),
+    "order_shipping_addresses": ("orders", orders.shipping_addresses),
     "order_coupons": ("orders", orders.coupons),
     "order_shipments": ("orders", orders.shipments),
     "order_taxes": ("orders", orders.taxes),
@@ -53,4 +53,19 @@ CHILDREN: dict[str, tuple[str, ChildFn]] = {
     "modifiers": ("products", catalog.modifiers),
     "customer_addresses": ("customers", customers.addresses),
     "customer_attribute_values": ("customers", customers.attribute_values),
+    "gift_certificates": ("orders", orders.gift_certificates),
+    "reviews": ("products", catalog.reviews),
+    "metafields": ("products", catalog.metafields),
+    "channel_listings": ("products", settings.channel_listings),
+    "price_list_records": ("products", settings.price_list_records),
+    "inventory_items": ("products", settings.inventory_items),
+    "subscribers": ("customers", customers.subscribers),
+    "wishlists": ("customers", customers.wishlists),
+}
+
+#: child type -> the field that identifies one record in ground truth (default ``id``)
+CHILD_KEYS: dict[str, tuple[str, ...]] = {
+    "channel_listings": ("channel_id", "listing_id"),
+    "price_list_records": ("price_list_id", "variant_id", "currency"),
+    "inventory_items": ("identity.variant_id",),
 }

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from tap_bigcommerce.sandbox import views
-from tap_bigcommerce.sandbox.factories import catalog, customers, orders
+from tap_bigcommerce.sandbox.factories import catalog, customers, orders, settings
 from tap_bigcommerce.sandbox.factories import store as store_factory
 from tap_bigcommerce.sandbox.http import Request
 from tap_bigcommerce.sandbox.state import Row
@@ -25,7 +25,25 @@ CUSTOMERS = "store_v2_customers_read_only"
 INFORMATION = "store_v2_information_read_only"
 MARKETING = "store_v2_marketing_read_only"
 CONTENT = "store_v2_content_read_only"
-ALL_SCOPES = (ORDERS, TRANSACTIONS, PRODUCTS, CUSTOMERS, INFORMATION, MARKETING, CONTENT)
+CHANNEL_SETTINGS = "store_channel_settings_read_only"
+CHANNEL_LISTINGS = "store_channel_listings_read_only"
+INVENTORY = "store_inventory_read_only"
+LOCATIONS = "store_locations_read_only"
+LOGS = "store_logs_read_only"
+ALL_SCOPES = (
+    ORDERS,
+    TRANSACTIONS,
+    PRODUCTS,
+    CUSTOMERS,
+    INFORMATION,
+    MARKETING,
+    CONTENT,
+    CHANNEL_SETTINGS,
+    CHANNEL_LISTINGS,
+    INVENTORY,
+    LOCATIONS,
+    LOGS,
+)
 
 PRODUCT_INCLUDES = frozenset(catalog.SUBRESOURCES)
 CUSTOMER_INCLUDES = frozenset(("addresses", "attributes", "formfields", "storecredit"))
@@ -149,7 +167,7 @@ ROUTES: tuple[Route, ...] = (
         "GET",
         "/v3/orders/payment_actions/refunds",
         ORDERS,
-        views.v3_store_children("order_refunds", "order_id:in"),
+        views.v3_windowed_children("order_refunds", "created"),
     ),
     # catalog (v3)
     Route(
@@ -173,6 +191,12 @@ ROUTES: tuple[Route, ...] = (
             ("options", "options"),
             ("modifiers", "modifiers"),
         )
+    ),
+    Route(
+        "GET", "/v3/catalog/products/{product_id}/reviews", PRODUCTS, views.v3_children("reviews")
+    ),
+    Route(
+        "GET", "/v3/catalog/products/metafields", PRODUCTS, views.v3_cursor_children("metafields")
     ),
     Route(
         "GET",
@@ -221,6 +245,78 @@ ROUTES: tuple[Route, ...] = (
         CUSTOMERS,
         views.v3_store_children("customer_attribute_values", "customer_id:in"),
     ),
+    Route(
+        "GET",
+        "/v2/customer_groups",
+        CUSTOMERS,
+        views.v2_static(lambda s: settings.customer_groups(s.ctx)),
+    ),
+    Route(
+        "GET",
+        "/v3/customers/subscribers",
+        CUSTOMERS,
+        views.v3_store_children("subscribers"),
+    ),
+    Route("GET", "/v3/wishlists", CUSTOMERS, views.v3_store_children("wishlists", "customer_id")),
+    # marketing
+    Route("GET", "/v3/promotions", MARKETING, views.v3_list(lambda s: settings.promotions(s.ctx))),
+    Route(
+        "GET",
+        "/v3/promotions/{promotion_id}/codes",
+        MARKETING,
+        views.v3_static_cursor(lambda s, pid: settings.promotion_codes(s.ctx, pid)),
+    ),
+    Route("GET", "/v2/gift_certificates", MARKETING, views.v2_store_children("gift_certificates")),
+    # channels, content, price lists, inventory, webhooks, logs
+    Route(
+        "GET", "/v3/channels", CHANNEL_SETTINGS, views.v3_list(lambda s: settings.channels(s.ctx))
+    ),
+    Route(
+        "GET",
+        "/v3/channels/{channel_id}/listings",
+        CHANNEL_LISTINGS,
+        views.v3_cursor_children(
+            "channel_listings", "channel_id", lambda s: [c[0] for c in settings.CHANNELS]
+        ),
+    ),
+    Route(
+        "GET",
+        "/v2/currencies",
+        INFORMATION,
+        views.v2_static(lambda s: settings.currencies(s.ctx)),
+    ),
+    Route(
+        "GET",
+        "/v2/tax_classes",
+        INFORMATION,
+        views.v2_static(lambda s: settings.tax_classes(s.ctx)),
+    ),
+    Route("GET", "/v3/content/pages", CONTENT, views.v3_list(lambda s: settings.pages(s.ctx))),
+    Route("GET", "/v2/blog/posts", CONTENT, views.v2_static(lambda s: settings.blog_posts(s.ctx))),
+    Route("GET", "/v3/pricelists", PRODUCTS, views.v3_list(lambda s: settings.price_lists(s.ctx))),
+    Route(
+        "GET",
+        "/v3/pricelists/assignments",
+        PRODUCTS,
+        views.v3_list(lambda s: settings.price_list_assignments(s.ctx)),
+    ),
+    Route(
+        "GET",
+        "/v3/pricelists/{price_list_id}/records",
+        PRODUCTS,
+        views.v3_cursor_children(
+            "price_list_records", "price_list_id", lambda s: [p[0] for p in settings.PRICE_LISTS]
+        ),
+    ),
+    Route("GET", "/v3/inventory/items", INVENTORY, views.v3_store_children("inventory_items")),
+    Route(
+        "GET",
+        "/v3/inventory/locations",
+        LOCATIONS,
+        views.v3_list(lambda s: settings.locations(s.ctx)),
+    ),
+    Route("GET", "/v3/hooks", INFORMATION, views.v3_list(lambda s: settings.webhooks(s.ctx))),
+    Route("GET", "/v3/store/systemlogs", LOGS, views.v3_list(lambda s: settings.store_logs(s.ctx))),
     # marketing, store information (v2)
     Route(
         "GET",

@@ -115,9 +115,21 @@ class Store:
                 ]
             if resource in resources.CHILDREN:
                 parent, fn = resources.CHILDREN[resource]
+                keys = resources.CHILD_KEYS.get(resource, ("id",))
                 return [
-                    {"id": child["id"], "parent_id": row.id}
+                    {"id": _key(child, keys), "parent_id": row.id}
                     for row in self.tables[parent].rows()
                     for child in fn(self.ctx, row)
                 ]
             raise KeyError(resource)
+
+
+def _key(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    """A child's identity in ground truth: one field, or a list of several (dotted paths)."""
+    values = []
+    for key in keys:
+        value: Any = record
+        for part in key.split("."):
+            value = value[part]
+        values.append(value)
+    return values[0] if len(values) == 1 else values

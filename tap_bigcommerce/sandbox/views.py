@@ -329,3 +329,157 @@ def v3_cursor_list(kind: str, render: Render, extra: SortExtra | None = None) ->
         return Response(200, encode({"data": data, "meta": meta}))
 
     return handle
+
+
+# store-wide lists of settings and of children ------------------------------------
+StaticFn = Callable[[Store], list[Any]]
+
+
+def v2_static(fn: StaticFn) -> Handler:
+    """A short v2 list (customer groups, currencies...): pages, 204 past the end."""
+
+    def handle(req: Request) -> Response:
+        limit = query.limit_of(req.params, v2=True)
+        page = query.page_of(req.params)
+        return _v2_page(fn(_store(req))[(page - 1) * limit : page * limit])
+
+    return handle
+
+
+def v3_list(fn: StaticFn) -> Handler:
+    """A short v3 list built from the store (channels, price lists, webhooks...)."""
+    return v3_static(lambda req: fn(_store(req)))
+
+
+def v2_store_children(child: str) -> Handler:
+    """A store-wide v2 list of one child type (gift certificates), in parent order."""
+
+    def handle(req: Request) -> Response:
+        limit = query.limit_of(req.params, v2=True)
+        page = query.page_of(req.params)
+        crit = query.v2_criteria(req.params, req.now)
+        items = _children_in(_store(req), child, crit, page * limit)
+        return _v2_page(items[(page - 1) * limit : page * limit])
+
+    return handle
+
+
+def _children_in(
+    store: Store, child: str, crit: query.Criteria, stop_after: int | None = None
+) -> list[Any]:
+    """Children of the parents matching ``crit`` (parent filters, children's dates follow)."""
+    parent_kind, fn = CHILDREN[child]
+    out: list[Any] = []
+    with store.lock:
+        table = store.tables[parent_kind]
+        rows = [table.row(p) for p in query.select(table, crit)]
+    for row in rows:
+        out.extend(fn(store.ctx, row))
+        if stop_after is not None and len(out) >= stop_after:
+            break
+    return out
+
+
+def _window(req: Request, prefix: str) -> query.Criteria:
+    """``{prefix}:min/max`` filters as bounds on the parent's modification time."""
+    crit = query.Criteria()
+    params = {
+        f"date_modified:{b}": req.params[f"{prefix}:{b}"]
+        for b in ("min", "max")
+        if f"{prefix}:{b}" in req.params
+    }
+    window = query.v3_criteria(params, req.now)
+    crit.modified_min, crit.modified_max = window.modified_min, window.modified_max
+    return crit
+
+
+def v3_windowed_children(child: str, prefix: str) -> Handler:
+    """A store-wide v3 list of children filtered by ``{prefix}:min/max`` (refunds' ``created``)."""
+
+    def handle(req: Request) -> Response:
+        limit = query.limit_of(req.params, v2=False)
+        page = query.page_of(req.params)
+        items = _children_in(_store(req), child, _window(req, prefix))
+        if "order_id:in" in req.params:
+            wanted = {int(x) for x in req.params["order_id:in"].split(",") if x.isdigit()}
+            items = [i for i in items if i.get("order_id") in wanted]
+        return v3_page(req, items[(page - 1) * limit : page * limit], len(items), page, limit)
+
+    return handle
+
+
+def _cursor_page(req: Request, items: list[Any], keys: list[list[int]], limit: int) -> Response:
+    """Cursor pagination over ``items`` (ascending ``keys``): ``after`` or page numbers."""
+    after = req.params.get("after")
+    if after:
+        _, _, bound = _decode_cursor(after)
+        start = next((i for i, k in enumerate(keys) if k > bound), len(keys))
+        page = 1
+    else:
+        page = query.page_of(req.params)
+        start = (page - 1) * limit
+    chosen = list(range(start, min(start + limit, len(items))))
+    data = [items[i] for i in chosen]
+    end = _encode_cursor("key", False, keys[chosen[-1]]) if chosen else ""
+    begin = _encode_cursor("key", False, keys[chosen[0]]) if chosen else ""
+    keep = [(k, v) for k, v in req.params.items() if k not in ("page", "limit", "after", "before")]
+    links: dict[str, str] = {}
+    if chosen and chosen[0] > 0:
+        links["previous"] = "?" + urlencode([("before", begin), ("limit", limit), *keep])
+    if chosen and chosen[-1] < len(items) - 1:
+        links["next"] = "?" + urlencode([("after", end), ("limit", limit), *keep])
+    meta: dict[str, Any] = {}
+    if not after:
+        meta["pagination"] = pagination(req, len(items), len(data), page, limit)
+    meta["cursor_pagination"] = {
+        "count": len(data),
+        "per_page": limit,
+        "start_cursor": begin,
+        "end_cursor": end,
+        "links": links,
+    }
+    return Response(200, encode({"data": data, "meta": meta}))
+
+
+def v3_cursor_children(
+    child: str, by: str | None = None, parents: Callable[[Store], Iterable[int]] | None = None
+) -> Handler:
+    """A cursor-paged store-wide list of one child type, filtered by ``date_modified``.
+
+    ``by`` names the record field matched against the path's id (price list, channel);
+    ``parents`` lists the ids that exist for it (others are a 404).
+    """
+
+    def handle(req: Request) -> Response:
+        store = _store(req)
+        limit = query.limit_of(req.params, v2=False)
+        if by is not None and parents is not None and req.args[0] not in set(parents(store)):
+            return error("v3", 404, "The requested resource was not found.")
+        items: list[Any] = []
+        keys: list[list[int]] = []
+        parent_kind, fn = CHILDREN[child]
+        crit = _window(req, "date_modified")
+        with store.lock:
+            table = store.tables[parent_kind]
+            rows = [table.row(p) for p in query.select(table, crit)]
+        for row in rows:
+            for k, item in enumerate(fn(store.ctx, row)):
+                if by is None or item.get(by) == req.args[0]:
+                    items.append(item)
+                    keys.append([row.id, k])
+        return _cursor_page(req, items, keys, limit)
+
+    return handle
+
+
+def v3_static_cursor(fn: Callable[[Store, int], list[Any] | None]) -> Handler:
+    """A cursor-paged list under one fixed parent (promotion codes)."""
+
+    def handle(req: Request) -> Response:
+        items = fn(_store(req), req.args[0])
+        if items is None:
+            return error("v3", 404, "The requested resource was not found.")
+        limit = query.limit_of(req.params, v2=False)
+        return _cursor_page(req, items, [[k] for k in range(len(items))], limit)
+
+    return handle

@@ -300,7 +300,14 @@ WIDENINGS: tuple[Widening, ...] = (
     Widening(("coupons",), "expires", "date-time", _V2_DATE),
     Widening(("gift_certificates",), "purchase_date", "date-time", _V2_DATE),
     Widening(("gift_certificates",), "expiry_date", "date-time", _V2_DATE),
-    Widening(("blog_posts",), "published_date", "date-time", _V2_DATE),
+    Widening(
+        ("blog_posts",),
+        "published_date.date",
+        "date-time",
+        "a blog post's GET response declares published_date as {date, timezone, timezone_type} "
+        "(not the RFC 2822 string it accepts on write); its `date` is ISO 8601 per the spec's "
+        "example, so it is a timestamp",
+    ),
     Widening(("customer_groups",), "date_created", "date-time", _V2_DATE),
     Widening(("customer_groups",), "date_modified", "date-time", _V2_DATE),
     Widening(("currencies",), "last_updated", "date-time", _V2_DATE),

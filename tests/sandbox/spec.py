@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +40,26 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 # 2. catalog: ``GET /catalog/products/{id}/bulk-pricing-rules`` declares ``data`` as a
 #    single object, but the endpoint is a list (like every sibling sub-resource) and
 #    returns an array; each array item is validated against the declared object.
+#    customers.v2: a customer group's ``discount_rules`` is the same defect: a ``oneOf``
+#    of four array shapes without required properties, which every list (even ``[]``)
+#    matches more than once.
+# 3. promotions: a rule's discount, its item matchers and its condition, and the
+#    customer segments, are each a ``oneOf`` (fixed or percentage; brands, categories,
+#    products, variants, options or custom fields; one cart condition or a list of them),
+#    and the matchers are a hand-unrolled recursive tree (and/or/not of the next level).
+#    A record can take one alternative per ``oneOf``, so completeness is not required
+#    below those points (``COMPLETENESS_EXEMPT``); validation still is. The tap's schema
+#    keeps the nested matcher levels as open objects.
 # ---------------------------------------------------------------------------------
-ONEOF_AS_ANYOF = {"orders.v2.oas2.yml": ("consignments", "line_items")}
+ONEOF_AS_ANYOF = {
+    "orders.v2.oas2.yml": ("consignments", "line_items"),
+    "customers.v2.yml": ("discount_rules",),
+}
+COMPLETENESS_EXEMPT = {
+    ("promotions.v3.yml", "/promotions"): re.compile(
+        r"^\.data\[\]\.(rules\[\]\.(action|condition)\.|customer\.segments\.|shipping_address\.not)"
+    ),
+}
 DATA_IS_LIST_OF = {
     ("catalog/products_catalog.v3.yml", "/catalog/products/{product_id}/bulk-pricing-rules")
 }

@@ -390,3 +390,47 @@ def tree_category(ctx: Ctx, row: Row) -> dict[str, Any]:
 
 def trees() -> list[dict[str, Any]]:
     return [{"id": 1, "name": "Default", "channels": [1]}]
+
+
+def reviews(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
+    n = fake.count(ctx.seed, "reviews", row.id, 0, 2)
+    out = []
+    for k, rid in enumerate(child_ids(row.id, n)):
+        r = fake.rng(ctx.seed, "review", rid)
+        first, last = fake.person(r)
+        out.append(
+            {
+                "id": rid,
+                "product_id": row.id,
+                "title": r.choice(("Superbe !", "Great mug", "とても良い")),
+                "text": "Exactly as described — würde wieder kaufen.",
+                "status": ("approved", "pending", "disapproved")[k % 3],
+                "rating": r.randint(1, 5),
+                "email": fake.email_for(first, last, rid),
+                "name": f"{first} {last}",
+                "date_reviewed": iso(row.created),
+                "date_created": iso(row.created),
+                "date_modified": iso(row.created),
+            }
+        )
+    return out
+
+
+def metafields(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
+    n = fake.count(ctx.seed, "metafields", row.id, 0, 2)
+    return [
+        {
+            "id": mid,
+            "permission_set": ("app_only", "read", "write", "read_and_sf_access")[k % 4],
+            "namespace": "warehouse",
+            "key": ("location", "supplier")[k % 2],
+            "value": f"Aisle {row.id % 40} — Regal {k}",
+            "description": "Where it is stored",
+            "resource_type": "product",
+            "resource_id": row.id,
+            "date_created": iso(row.created),
+            "date_modified": iso(row.modified),
+            "owner_client_id": "sandbox-app",
+        }
+        for k, mid in enumerate(child_ids(row.id, n))
+    ]

@@ -123,3 +123,48 @@ def customer(ctx: Ctx, row: Row, include: frozenset[str] = frozenset()) -> dict[
     if "storecredit" in include:
         rec["store_credit_amounts"] = [{"amount": round(r.choice((0, 0, 5, 12.5)), 2)}]
     return rec
+
+
+def subscribers(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
+    """Every third customer subscribes to the newsletter."""
+    if row.id % 3:
+        return []
+    first, last = names(ctx, row.id)
+    return [
+        {
+            "id": row.id,
+            "email": fake.email_for(first, last, row.id),
+            "first_name": first,
+            "last_name": last,
+            "source": ("storefront", "order", "custom")[row.id % 3],
+            "order_id": None,
+            "channel_id": 1,
+            "consents": ["marketing_newsletter"],
+            "date_modified": iso(row.modified),
+            "date_created": iso(row.created),
+        }
+    ]
+
+
+def wishlists(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
+    n = fake.count(ctx.seed, "wishlists", row.id, -2, 1)
+    if n <= 0:
+        return []
+    return [
+        {
+            "id": wid,
+            "customer_id": row.id,
+            "name": "Noël 🎄",
+            "is_public": bool(wid % 2),
+            "token": f"00000000-0000-4000-8000-{wid:012d}",
+            "items": [
+                {
+                    "id": wid * 4 + k,
+                    "product_id": 111 + (wid + k) % max(ctx.n_products, 1),
+                    "variant_id": 0,
+                }
+                for k in range(2)
+            ],
+        }
+        for wid in child_ids(row.id, n)
+    ]

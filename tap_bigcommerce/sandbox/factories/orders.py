@@ -189,7 +189,9 @@ def order_products(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
                 "wrapping_cost_inc_tax": "0.0000",
                 "wrapping_cost_tax": "0.0000",
                 "wrapping_message": "",
-                "quantity_shipped": qty if row.status in (2, 10) else 0,
+                "quantity_shipped": qty
+                if row.status in (2, 10) or (row.status == 3 and k == 0)
+                else 0,
                 "event_name": None,
                 "event_date": None,
                 "fixed_shipping_cost": "0.0000",
@@ -227,6 +229,17 @@ def order_products(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
             }
         )
     return items
+
+
+def has_shipping(ctx: Ctx, row: Row) -> bool:
+    """Whether the order ships anything (pickup and digital-only orders do not)."""
+    mode = fulfilment(ctx, row.id)
+    return mode == "ship" or (mode != "pickup" and n_products(ctx, row.id) > 1)
+
+
+def shipping_addresses(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
+    """An order's shipping addresses are its shipping consignments (none for pickup/digital)."""
+    return [shipping_address(ctx, row)] if has_shipping(ctx, row) else []
 
 
 def shipping_address(
@@ -454,7 +467,7 @@ def order(ctx: Ctx, row: Row, include: str = "", with_fees: bool = False) -> dic
         "customer_message": r.choice(("", "Bitte klingeln 🔔", "Gift for 渡辺さん")),
         "discount_amount": "0.0000",
         "coupon_discount": "0.0000",
-        "shipping_address_count": 1,
+        "shipping_address_count": 1 if has_shipping(ctx, row) else 0,
         "is_deleted": row.deleted,
         "ebay_order_id": "0",
         "billing_address": billing,
@@ -568,9 +581,10 @@ def shipments(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
                 {
                     "order_product_id": i["id"],
                     "product_id": i["product_id"],
-                    "quantity": i["quantity"],
+                    "quantity": i["quantity_shipped"],
                 }
                 for i in order_products(ctx, row)
+                if i["quantity_shipped"]
             ],
             "shipping_provider_display_name": "UPS",
             "generated_tracking_link": f"https://www.ups.com/track?tracknum={tracking}",
@@ -711,5 +725,34 @@ def refunds(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
                     "transaction_id": f"rf_{row.id}",
                 }
             ],
+        }
+    ]
+
+
+def gift_certificates(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
+    """The certificate a gift order bought (its emailed consignment)."""
+    if fulfilment(ctx, row.id) != "gift":
+        return []
+    r = fake.rng(ctx.seed, "gift_certificate", row.id)
+    first, last = fake.person(r)
+    amount = r.choice((25, 50, 100))
+    return [
+        {
+            "id": row.id * CHILD_SLOTS,
+            "customer_id": 0,
+            "order_id": row.id,
+            "to_name": "Zoë Ångström",
+            "to_email": "friend@example.com",
+            "from_name": f"{first} {last}",
+            "from_email": fake.email_for(first, last, row.id),
+            "amount": fake.money2(amount),
+            "balance": fake.money2(amount if row.id % 2 else amount / 2),
+            "purchase_date": rfc2822(row.created),
+            "expiry_date": rfc2822(row.created + 365 * 86400),
+            "template": "birthday.html",
+            "message": "Joyeux anniversaire 🎂",
+            "code": f"GC-{row.id:06d}",
+            "status": "active",
+            "currency_code": "USD",
         }
     ]
