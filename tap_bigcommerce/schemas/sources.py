@@ -82,6 +82,8 @@ STREAMS: tuple[StreamSource, ...] = (
         "/orders",
         V2_ITEMS,
         grafts=(
+            # Requested with include=fees: always the list of fees, never the link form.
+            Graft("fees", "orderFees_Resp", array=True),
             Graft("consignments", "orderConsignment_Get"),
             *(Graft(f"consignments.{g.at}", g.component, g.array) for g in _CONSIGNMENT_LINE_ITEMS),
         ),
@@ -313,6 +315,13 @@ WIDENINGS: tuple[Widening, ...] = (
     Widening(("currencies",), "last_updated", "date-time", _V2_DATE),
     Widening(("tax_classes",), "created_at", "date-time", _V2_DATE),
     Widening(("tax_classes",), "updated_at", "date-time", _V2_DATE),
+    Widening(
+        ("promotions",),
+        "created_from",
+        "string",
+        "the spec declares only an enum of client names (react_ui, legacy_ui, api) without a "
+        "type; without one the column has no type at all",
+    ),
     # Numbers sent as strings.
     Widening(("order_coupons",), "discount", "string", _FLOAT_AS_STRING),
     # The tap reads shipping addresses from each order's consignments.shipping (no extra request),
@@ -362,6 +371,21 @@ WIDENINGS: tuple[Widening, ...] = (
     ),
     # Sub-resources the tap does not embed.
     *(Widening(("products",), f, "drop", _NOT_INCLUDED) for f in ("options", "modifiers")),
+    Widening(
+        ("customer_form_field_values",),
+        "address_id",
+        "drop",
+        "the stream carries each customer's own form fields, embedded with include=formfields; "
+        "an address's form fields stay in customer_addresses.form_fields, so no record has one",
+    ),
+    Widening(
+        ("customer_form_field_values",),
+        "value",
+        "string",
+        "a shopper's answer is text, a number or a checkbox list (number|string|array in the "
+        "spec); as a column of its own it must hold one type, so the tap sends text (a list as "
+        "its JSON text)",
+    ),
     # Parent keys the tap fills in.
     Widening(("order_consignments",), "order_id", "add-integer", _PARENT_KEY),
     Widening(("order_fees",), "order_id", "add-integer", _PARENT_KEY),

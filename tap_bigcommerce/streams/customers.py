@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import typing as t
 from collections.abc import Iterator, Mapping
 
@@ -54,6 +55,13 @@ class CustomerFormFieldValuesStream(CustomerChildStream):
     path = "/v3/customers/form-field-values"
     include_name = "form_fields"
     primary_keys: t.ClassVar[tuple[str, ...]] = ("store_hash", "customer_id", "name")
+
+    def extract(self, parent: Mapping[str, t.Any]) -> Iterator[dict[str, t.Any]]:
+        """One type per column: a checkbox list becomes its JSON text (numbers become text)."""
+        for record in super().extract(parent):
+            if isinstance(record.get("value"), list | dict):
+                record["value"] = json.dumps(record["value"], ensure_ascii=False)
+            yield record
 
 
 class CustomerAttributesStream(FullTableStream):
