@@ -32,25 +32,33 @@ def about_sections() -> str:
 
 
 def streams_table() -> str:
-    from tap_bigcommerce.client import IncrementalStream
+    from tap_bigcommerce.client import IncrementalStream, request_cost
     from tap_bigcommerce.streams import STREAM_TYPES
 
     rows = [
-        "| Stream | Endpoint | Primary key | Replication | Parent | Scope |",
-        "|:--|:--|:--|:--|:--|:--|",
+        "| Stream | Endpoint | Primary key | Replication | Parent | Requests per run | Scope |",
+        "|:--|:--|:--|:--|:--|:--|:--|",
     ]
     for stream in STREAM_TYPES:
         if issubclass(stream, IncrementalStream):
             replication = f"incremental (`{stream.replication_key}`)"
         elif stream.parent_stream_type is not None:
-            replication = "with its parent (no request of its own)"
+            replication = (
+                "with its parent (changed parents only)"
+                if issubclass(stream.parent_stream_type, IncrementalStream)
+                else "with its parent"
+            )
         else:
             replication = "full table"
-        parent = stream.parent_stream_type.name if stream.parent_stream_type else ""
+        parent = (
+            stream.parent_stream_type.name
+            if stream.parent_stream_type
+            else getattr(stream, "parent_name", "")
+        )
         keys = ", ".join(stream.primary_keys)
         rows.append(
             f"| `{stream.name}` | `{stream.path}` | {keys} | {replication} | {parent} "
-            f"| `{stream.scope}` |"
+            f"| {request_cost(stream)} | `{stream.scope}` |"
         )
     return "\n".join(rows) + "\n"
 
