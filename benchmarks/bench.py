@@ -16,10 +16,14 @@ the same run:
    - a list backed by a store table (orders, products, customers, ...):
      ``max(1, ceil(records in the window / 250))``, the window being everything on a full sync
      and the records modified at or after the stream's bookmark on an incremental one;
-   - a per-parent child endpoint (a path with ``{parent_id}``): one request per parent in the
-     window (the sandbox never gives a parent more than 250 children); parents without ground
-     truth are counted by walking their list, all of them in the window. Children embedded
-     in their parent's payload cost nothing, so they never appear here;
+   - a per-parent child endpoint (a path with ``{parent_id}``) under a table: one request
+     per parent in the window (the sandbox never gives such a parent more than 250
+     children). Where the tap made fewer (the parent's payload tells it which parents have
+     none, e.g. ``items_shipped``), one per parent in the window that has children in the
+     ground truth. Under a parent without ground truth (price lists, channels): the parent
+     list is walked, and each parent the tap read costs its pages of children (walked), each
+     other parent 1. Children embedded in their parent's payload cost nothing, so they never
+     appear here;
    - any other list (no ground truth): walked by the benchmark with ``limit=250``, and
      ``max(1, ceil(records / 250))`` on both syncs (a list without a date filter is read
      whole); an endpoint returning one object costs 1 (``/v2/time`` and ``/v2/store`` are
@@ -68,7 +72,7 @@ import threading
 import time
 import typing as t
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import msgspec
 
@@ -353,9 +357,10 @@ def _placeholder_parent(path: str) -> str | None:
     return None
 
 
-def _count(sb: Sandbox, path: str) -> int | None:
+def _count(sb: Sandbox, path: str, params: t.Mapping[str, str] | None = None) -> int | None:
     """Records in a list the benchmark has no ground truth for (None: not a list)."""
-    status, body = sb.api_get(f"{path}?{urlencode({'limit': PAGE, 'page': 1})}")
+    extra = dict(params or {})
+    status, body = sb.api_get(f"{path}?{urlencode({**extra, 'limit': PAGE, 'page': 1})}")
     if status != 200:
         return None
     doc = msgspec.json.decode(body)
@@ -370,19 +375,78 @@ def _count(sb: Sandbox, path: str) -> int | None:
     n, page = len(doc), 1
     while len(doc) == PAGE:  # v2: a page past the end is a 204
         page += 1
-        status, body = sb.api_get(f"{path}?{urlencode({'limit': PAGE, 'page': page})}")
+        status, body = sb.api_get(f"{path}?{urlencode({**extra, 'limit': PAGE, 'page': page})}")
         doc = msgspec.json.decode(body) if status == 200 and body else []
         n += len(doc)
     return n
 
 
+# Query parameters that page, bound or shape a read without making it a different read.
+_NOT_A_FILTER = frozenset(
+    [
+        "page",
+        "limit",
+        "after",
+        "before",
+        "sort",
+        "direction",
+        "include",
+        "include_fields",
+        "exclude_fields",
+        "consignment_structure",
+        "min_id",
+        "max_id",
+        "id:greater",
+        "id:less",
+        "id:min",
+        "id:max",
+        "id:in",
+        "min_date_modified",
+        "max_date_modified",
+        "date_modified:min",
+        "date_modified:max",
+    ]
+)
+# Query parameters that only page through a read.
+_PAGING = frozenset(
+    ("page", "limit", "after", "before", "min_id", "id:greater", "id:min", "sort", "direction")
+)
+#: BigCommerce caps a products page at 10 records with these includes.
+_CAPPED_INCLUDES = frozenset(("options", "modifiers"))
+
+
+def _reads(
+    urls: t.Sequence[str], prefix: str
+) -> dict[tuple[int, tuple[tuple[str, str], ...]], int]:
+    """The tap's distinct reads of one list: (page cap, filters) -> requests."""
+    reads: dict[tuple[int, tuple[tuple[str, str], ...]], int] = {}
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.path.rstrip("/") != prefix:
+            continue
+        params = parse_qsl(parts.query, keep_blank_values=True)
+        includes = {x for k, v in params if k == "include" for x in v.split(",")}
+        cap = 10 if includes & _CAPPED_INCLUDES else PAGE
+        filters = tuple(sorted((k, v) for k, v in params if k not in _NOT_A_FILTER))
+        key = (cap, filters)
+        reads[key] = reads.get(key, 0) + 1
+    return reads
+
+
 def minimum_requests(
-    sb: Sandbox, by_endpoint: dict[str, dict[str, int]], since: dict[str, dt.datetime]
+    sb: Sandbox,
+    by_endpoint: dict[str, dict[str, int]],
+    since: dict[str, dt.datetime],
+    urls: t.Sequence[str] = (),
 ) -> dict[str, dict[str, t.Any]]:
     """Per endpoint the tap called: actual requests and the minimum the API allows.
 
     ``since`` holds the lower bound of each incremental stream's window (empty for a full
-    sync); a table whose stream has no bound is read whole.
+    sync); a table whose stream has no bound is read whole. ``urls`` (the tap's requests)
+    split a table's list into its distinct reads: the plain one (records in the window /
+    250), one with ``include=options|modifiers`` (BigCommerce pages those by 10), and reads
+    with other filters such as ``is_deleted=true`` (counted by walking the same filter over
+    the same window).
     """
 
     def in_window(table: str) -> int:
@@ -391,6 +455,67 @@ def minimum_requests(
         if bound is None:
             return len(rows)
         return sum(1 for r in rows if parse_time(r["date_modified"]) >= bound)
+
+    def table_minimum(table: str, path: str) -> tuple[int, str]:
+        reads = _reads(urls, f"/stores/{sb.hash}{path}") or {(PAGE, ()): 1}
+        total, notes = 0, []
+        for cap, filters in sorted(reads):
+            if filters:
+                params = dict(filters)
+                bound = since.get(table)
+                if bound is not None:
+                    key = "min_date_modified" if path.startswith("/v2/") else "date_modified:min"
+                    params[key] = bound.isoformat()
+                n = _count(sb, path, params) or 0
+                label = "&".join(f"{k}={v}" for k, v in filters)
+                notes.append(f"{n} walked ({label}) / {cap}")
+            else:
+                n = in_window(table)
+                notes.append(f"{n} records / {cap}")
+            total += max(1, math.ceil(n / cap))
+        return total, " + ".join(notes)
+
+    def parents_with_children(parent: str, child: str) -> int | None:
+        """Parents in the window with at least one child, from the child's ground truth."""
+        for name in (f"{parent.removesuffix('s')}_{child}", child):
+            status, data = sb.request("GET", f"/__admin/stores/{sb.hash}/{name}/truth")
+            if status == 200:
+                rows = sb.truth(parent) or []
+                bound = since.get(parent)
+                window = {
+                    r["id"]
+                    for r in rows
+                    if bound is None or parse_time(r["date_modified"]) >= bound
+                }
+                return len({c["parent_id"] for c in msgspec.json.decode(data)} & window)
+        return None
+
+    def per_listed_parent(template: str) -> tuple[int, str]:
+        """Parents without ground truth: each one's children are walked with the tap's filters.
+
+        A parent the tap did not read costs the pages its children fill (none when it has no
+        children, as the tap may know from the parent's payload).
+        """
+        head = template[: template.index("{")].rstrip("/")
+        tail = template[template.index("}") + 1 :]
+        base = f"/stores/{sb.hash}"
+        pattern = re.compile(re.escape(f"{base}{head}/") + r"([^/?]+)" + re.escape(tail) + "$")
+        filters: dict[str, dict[str, str]] = {}
+        for url in urls:
+            parts = urlsplit(url)
+            if (m := pattern.match(parts.path)) and m.group(1) not in filters:
+                query = parse_qsl(parts.query, keep_blank_values=True)
+                filters[m.group(1)] = {k: v for k, v in query if k not in _PAGING}
+        status, body = sb.api_get(f"{head}?{urlencode({'limit': PAGE})}")
+        doc = msgspec.json.decode(body) if status == 200 and body else []
+        items = doc.get("data", []) if isinstance(doc, dict) else doc
+        parents = [str(item["id"]) for item in items if isinstance(item, dict) and "id" in item]
+        total = 0
+        for pid in parents:
+            n = _count(sb, f"{head}/{pid}{tail}", filters.get(pid)) or 0
+            total += max(1, math.ceil(n / PAGE)) if pid in filters else math.ceil(n / PAGE)
+        read = sum(1 for pid in parents if pid in filters)
+        return max(1, total), f"{len(parents)} parents, {read} read; their children walked"
 
     rows: dict[str, dict[str, t.Any]] = {}
     for endpoint, statuses in sorted(by_endpoint.items()):
@@ -402,12 +527,14 @@ def minimum_requests(
             minimum, how = 0, "not a read"
         elif parent is not None and sb.truth(parent) is not None:
             minimum, how = in_window(parent), f"1 per {parent} in window"
+            if actual < minimum:  # the parent's payload lets the tap skip empty parents
+                with_children = parents_with_children(parent, last)
+                if with_children is not None:
+                    minimum, how = with_children, f"1 per {parent} in window with {last}"
         elif parent is not None:
-            parents = _count(sb, path[: path.index("{")].rstrip("/"))
-            minimum, how = max(1, parents or 0), f"1 per {parent} (walked)"
+            minimum, how = per_listed_parent(path)
         elif sb.truth(last) is not None:
-            n = in_window(last)
-            minimum, how = max(1, math.ceil(n / PAGE)), f"{n} records / {PAGE}"
+            minimum, how = table_minimum(last, path)
         else:
             n_or_none = _count(sb, path)
             if n_or_none is None:
@@ -425,9 +552,9 @@ def figure_requests(
         config = tap_config(sb, args)
         parents = parent_streams(sb, config, workdir)
         sb.reset_stats()
-        full = run_tap(config, workdir, label="requests-full", id_streams=parents)
+        full = run_tap(config, workdir, label="requests-full", record_urls=True, id_streams=parents)
         full_stats = sb.stats()
-        full_rows = minimum_requests(sb, full_stats["by_endpoint"], {})
+        full_rows = minimum_requests(sb, full_stats["by_endpoint"], {}, full.urls)
         emitted = check_parents(sb, full, "full sync")
         # 1% of each incremental stream's records change; the clock moves past the lag.
         marks = bookmarks(full.state)
@@ -442,10 +569,15 @@ def figure_requests(
         sb.admin("POST", "/clock", {"advance_seconds": 5})
         sb.reset_stats()
         inc = run_tap(
-            config, workdir, label="requests-incremental", state=full.state, id_streams=parents
+            config,
+            workdir,
+            label="requests-incremental",
+            state=full.state,
+            record_urls=True,
+            id_streams=parents,
         )
         inc_stats = sb.stats()
-        inc_rows = minimum_requests(sb, inc_stats["by_endpoint"], marks)
+        inc_rows = minimum_requests(sb, inc_stats["by_endpoint"], marks, inc.urls)
         for stream, ids in edited.items():
             lost = set(ids) - inc.ids.get(stream, set())
             if lost:
@@ -539,15 +671,30 @@ def figure_wall(args: argparse.Namespace, size: dict[str, int], workdir: Path) -
 # -- figure 3: CPU throughput against a msgspec ceiling ------------------------------------------
 
 
+#: The streams of the CPU figure: large parents read 250 per page with their children
+#: embedded, so the run measures the record path rather than round trips.
+BULK_STREAMS = (
+    "orders",
+    "order_products",
+    "order_shipping_addresses",
+    "products",
+    "product_variants",
+    "customers",
+    "customer_addresses",
+)
+
+
 def figure_throughput(
-    args: argparse.Namespace, size: dict[str, int], workdir: Path
+    args: argparse.Namespace, size: dict[str, int], streams: list[str], workdir: Path
 ) -> dict[str, t.Any]:
     with Sandbox(seed=13, **size) as sb:
         config = tap_config(sb, args)
-        parents = parent_streams(sb, config, workdir)
+        catalog = select_only(config, workdir, streams) if streams else None
+        parents = [s for s in parent_streams(sb, config, workdir) if not streams or s in streams]
         run = run_tap(
             config,
             workdir,
+            catalog=catalog,
             label="throughput",
             record_urls=True,
             keep_output=True,
@@ -560,6 +707,7 @@ def figure_throughput(
     run.output.unlink()
     result: dict[str, t.Any] = {
         "store": size,
+        "streams": streams or "all",
         "records": records,
         "wall_s": run.wall_s,
         "records_per_s": records / run.wall_s,
@@ -693,6 +841,10 @@ def _k(n: int) -> str:
     return f"{n // 1000:,}k" if n >= 1000 and n % 1000 == 0 else f"{n:,}"
 
 
+def _shape(store: dict[str, int]) -> str:
+    return ", ".join(f"{_k(store[k])} {k}" for k in ("orders", "products", "customers"))
+
+
 def _mark(ok: bool) -> str:
     return "✓" if ok else "✗"
 
@@ -703,10 +855,7 @@ def table(results: dict[str, t.Any]) -> list[tuple[str, str, str, str]]:
     req = results.get("requests")
     if req:
         store = req["store"]
-        shape = (
-            f"{_k(store['orders'])} orders, {_k(store['products'])} products, "
-            f"{_k(store['customers'])} customers"
-        )
+        shape = _shape(store)
         for kind, title in (("full", "full sync"), ("incremental", "1%-changed incremental")):
             r = req[kind]
             rows.append(
@@ -721,8 +870,8 @@ def table(results: dict[str, t.Any]) -> list[tuple[str, str, str, str]]:
     if wall:
         rows.append(
             (
-                f"2. Wall time, {wall['latency_ms']} ms latency, {wall['quota']} req / "
-                f"{wall['window_ms'] / 1000:g} s ({wall['store']['orders']:,} orders)",
+                f"2. Wall time, full sync, {wall['latency_ms']} ms latency, {wall['quota']} req"
+                f" / {wall['window_ms'] / 1000:g} s ({_shape(wall['store'])})",
                 f"{wall['wall_s']:.1f} s, {wall['requests']:,} requests",
                 f"quota-bound {wall['quota_bound_s']:.1f} s: {wall['ratio']:.2f}x",
                 f"≤ 1.25x {_mark(wall['ratio'] <= 1.25)}",
@@ -737,7 +886,8 @@ def table(results: dict[str, t.Any]) -> list[tuple[str, str, str, str]]:
             bound, verdict = "not measured", "≥ 0.5x ?"
         rows.append(
             (
-                f"3. CPU throughput, no latency, no quota ({thr['store']['orders']:,} orders)",
+                f"3. CPU throughput, full sync, no latency, no quota ({_shape(thr['store'])}, "
+                f"{'all' if thr.get('streams') == 'all' else len(thr.get('streams', ()))} streams)",
                 f"{thr['records_per_s']:,.0f} records/s",
                 bound,
                 verdict,
@@ -800,26 +950,27 @@ def print_table(results: dict[str, t.Any], verbose: bool) -> None:
 PERFORMANCE_INTRO = """\
 `make bench` runs the tap against the sandbox store and sets each figure against a bound
 measured or computed in the same run (`BENCH_ARGS=--quick` for a smoke run with small stores,
-`--verbose` for requests per endpoint, `--update-readme` to rewrite this table):
+`--verbose` for requests per endpoint, `--update-readme` to rewrite this table). Store sizes
+are in the table; every run selects all streams unless the table names how many.
 
 1. **Requests** of a full sync, then of an incremental sync after 1% of the orders, products
    and customers changed, against the minimum the API allows, computed from the sandbox's
-   ground truth: one request per 250 records in the window for each list, one per parent for
-   endpoints that exist only per parent, one per single object (`/v2/time`, `/v2/store`).
-   Standard store: 10k orders, 2k products, 5k customers.
+   ground truth: one request per 250 records in the window for each list (per 10 for
+   products with options and modifiers), one per parent for endpoints that exist only per
+   parent, one per single object (`/v2/time`, `/v2/store`).
 2. **Wall time** of a full sync with 200 ms latency and the Pro rate (450 requests per 30 s,
-   shortened to 45 per 3 s), `rate_limit_reserve: 0`, against the quota-bound minimum:
-   requests / quota x window. Store: 40k orders, 8k products, 15k customers.
+   shortened to 45 per 3 s), with `rate_limit_reserve: 0`, against the quota-bound minimum:
+   requests / quota x window.
 3. **CPU throughput** with no latency and no quota: records per second of the whole tap
-   process (start-up included), against msgspec alone decoding the same pages and encoding
-   the same RECORD lines. Store: 20k orders.
-4. **Peak RSS** of the tap process for full syncs of 100k and 400k orders (the `orders`
-   stream); it must stay flat.
+   process (start-up included) for the large streams (orders, products and customers with
+   their embedded children), against msgspec alone decoding the same pages and encoding the
+   same RECORD lines.
+4. **Peak RSS** of the tap process for full syncs of the `orders` stream of stores with 100k
+   and 400k orders: at most 200 MB, and flat (the larger within 10% of the smaller).
 5. **429s** of run 2 after its first rate-limit window.
 
-The JSON behind the table, with the per-endpoint request counts, is
-`benchmarks/results.json` (committed with the table; `--quick` writes the ignored
-`results-quick.json`).
+The JSON behind the table, with the requests per endpoint, is `benchmarks/results.json`
+(committed with the table; `--quick` writes `results-quick.json`, not committed).
 """
 
 
@@ -844,13 +995,13 @@ def update_readme(text: str) -> None:
 PROFILES: dict[str, dict[str, t.Any]] = {
     "full": {
         "requests": {"orders": 10_000, "products": 2_000, "customers": 5_000},
-        "wall": {"orders": 40_000, "products": 8_000, "customers": 15_000},
+        "wall": {"orders": 200, "products": 200, "customers": 1_000},
         "throughput": {"orders": 20_000, "products": 2_000, "customers": 5_000},
         "memory": [100_000, 400_000],
     },
     "quick": {
-        "requests": {"orders": 2_000, "products": 400, "customers": 1_000},
-        "wall": {"orders": 4_000, "products": 800, "customers": 1_500},
+        "requests": {"orders": 500, "products": 200, "customers": 500},
+        "wall": {"orders": 40, "products": 40, "customers": 200},
         "throughput": {"orders": 4_000, "products": 400, "customers": 1_000},
         "memory": [5_000, 20_000],
     },
@@ -875,6 +1026,12 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     )
     p.add_argument("--only", choices=FIGURES, action="append", help="run only these figures")
     p.add_argument("--max-workers", type=int, help="the tap's max_workers (default: the tap's own)")
+    p.add_argument(
+        "--cpu-streams",
+        default=",".join(BULK_STREAMS),
+        help="streams selected for the CPU run, comma-separated, or 'all' (default: the bulk "
+        "streams, parents read 250 per page with embedded children)",
+    )
     p.add_argument(
         "--memory-streams",
         default="orders",
@@ -917,7 +1074,8 @@ def main(argv: t.Sequence[str] | None = None) -> int:
             elif figure == "wall":
                 results[figure] = figure_wall(args, profile["wall"], workdir)
             elif figure == "throughput":
-                results[figure] = figure_throughput(args, profile["throughput"], workdir)
+                streams = [] if args.cpu_streams == "all" else args.cpu_streams.split(",")
+                results[figure] = figure_throughput(args, profile["throughput"], streams, workdir)
             else:
                 streams = [] if args.memory_streams == "all" else args.memory_streams.split(",")
                 results[figure] = figure_memory(args, profile["memory"], streams, workdir)
