@@ -974,20 +974,21 @@ The JSON behind the table, with the requests per endpoint, is `benchmarks/result
 """
 
 
-def update_readme(text: str) -> None:
-    readme = README.read_text()
+def with_table(readme: str, text: str) -> str:
+    """``readme`` with ``text`` between the bench markers (the section is added if missing)."""
     block = f"{BEGIN}\n{text}\n{END}"
     if BEGIN in readme and END in readme:
-        readme = re.sub(
-            re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, readme, flags=re.S
-        )
-    else:
-        section = f"## Performance\n\n{PERFORMANCE_INTRO}\n{block}\n\n"
-        anchor = "## The sandbox store"
-        if anchor not in readme:
-            raise BenchError("README has no '## The sandbox store' section to put the table before")
-        readme = readme.replace(anchor, section + anchor, 1)
-    README.write_text(readme)
+        pattern = re.escape(BEGIN) + ".*?" + re.escape(END)
+        return re.sub(pattern, lambda _: block, readme, count=1, flags=re.S)
+    anchor = "## The sandbox store"
+    if anchor not in readme:
+        raise BenchError("README has no '## The sandbox store' section to put the table before")
+    section = f"## Performance\n\n{PERFORMANCE_INTRO}\n{block}\n\n"
+    return readme.replace(anchor, section + anchor, 1)
+
+
+def update_readme(text: str) -> None:
+    README.write_text(with_table(README.read_text(), text))
 
 
 # -- main ----------------------------------------------------------------------------------------
