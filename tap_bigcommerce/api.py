@@ -141,8 +141,8 @@ class StoreApi:
         renewed_token = False
         last_problem = ""
         while True:
-            self.budget.wait_for_turn()
             token = self.authenticator.current_token()
+            self.budget.acquire()
             self._count("requests")
             try:
                 response = self._session.get(
@@ -155,9 +155,10 @@ class StoreApi:
             except (requests.ConnectionError, requests.Timeout) as exc:
                 # Dropped connections, resets and read timeouts: the request may not
                 # have reached the store, and a GET is safe to repeat.
+                self.budget.release(None)
                 last_problem = f"{type(exc).__name__} (connection dropped or timed out)"
             else:
-                self.budget.observe(response.headers)
+                self.budget.release(response.headers)
                 status = response.status_code
                 if status == 200:
                     try:

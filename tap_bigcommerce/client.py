@@ -16,14 +16,20 @@ Three ideas shape this module (see DESIGN §3):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import typing as t
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from singer_sdk.helpers._util import utc_now
+from singer_sdk.helpers.conform import TypeConformanceLevel
+from singer_sdk.singerlib import RecordMessage
 from singer_sdk.streams import Stream
 
 from tap_bigcommerce.dates import format_timestamp, parse_timestamp
 from tap_bigcommerce.errors import BigCommerceError, MissingScopeError
+from tap_bigcommerce.parallel import map_in_order, merge_concurrently
+from tap_bigcommerce.progress import Progress
 from tap_bigcommerce.records import FieldPlan
 from tap_bigcommerce.schemas import load_schema
 
@@ -57,6 +63,8 @@ class BigCommerceStream(Stream):
     scope: t.ClassVar[str]
     """The OAuth scope the endpoint needs (named in 403 errors and the streams table)."""
     primary_keys: t.ClassVar[tuple[str, ...]] = ("store_hash", "id")
+    # `normalise` conforms records itself, in one pass planned from the schema.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
 
     def __init__(self, tap: TapBigCommerce) -> None:
         schema = load_schema(self.name)
@@ -66,6 +74,8 @@ class BigCommerceStream(Stream):
         }
         super().__init__(tap=tap, schema=schema)
         self._field_plan = FieldPlan.from_schema(schema)
+        self._undeclared_seen: set[str] = set()
+        self._progress: Progress | None = None
         self.store_hash = ""
         """The store being read: streams read one store (one partition) at a time."""
 
@@ -89,10 +99,50 @@ class BigCommerceStream(Stream):
         return self.api.get(path or self.path, params, scope=self.scope, stream=self.name).body
 
     def normalise(self, record: dict[str, t.Any]) -> dict[str, t.Any]:
-        """Tag the record with its store and put its timestamps in the tap's one form."""
-        self._field_plan.apply(record, stream=self.name)
+        """Tag the record with its store and conform it to the schema (see `records`)."""
         record["store_hash"] = self.store_hash
+        dropped = self._field_plan.apply(record, stream=self.name)
+        if dropped:
+            self._warn_undeclared(dropped)
         return record
+
+    @functools.cached_property
+    def _everything_selected(self) -> bool:
+        return all(self.mask.values())
+
+    def _generate_record_messages(
+        self, record: dict[str, t.Any]
+    ) -> Generator[RecordMessage, None, None]:
+        """The SDK's record messages, without its per-record walks where they do nothing.
+
+        `normalise` has already conformed the record, and when every property is
+        selected (the usual catalog) the SDK's deselection walk removes nothing;
+        both cost more per record than encoding it. Stream maps still apply.
+        """
+        if not self._everything_selected:
+            yield from super()._generate_record_messages(record)
+            return
+        for stream_map in self.stream_maps:
+            mapped_record = stream_map.transform(record)
+            if mapped_record is not None:
+                yield RecordMessage(
+                    stream=stream_map.stream_alias,
+                    record=mapped_record,
+                    version=self._stream_version,
+                    time_extracted=utc_now(),
+                )
+
+    def _warn_undeclared(self, dropped: list[str]) -> None:
+        """Once per property, not once per record: the API may add fields any day."""
+        new = sorted(set(dropped) - self._undeclared_seen)
+        if new:
+            self._undeclared_seen.update(new)
+            self.logger.warning(
+                "Stream '%s': the API sent properties the schema does not declare; "
+                "they are left out: %s",
+                self.name,
+                ", ".join(new),
+            )
 
     def post_process(
         self, row: dict[str, t.Any], context: Context | None = None
@@ -107,8 +157,19 @@ class BigCommerceStream(Stream):
         self.store_hash = context["store_hash"]
         if self.tap.scope_is_missing(self.store_hash, self.scope):
             return
+        progress = self._progress = Progress(
+            stream=self.name,
+            store_hash=self.store_hash,
+            api=self.api,
+            logger=self.logger,
+            interval=float(self.config.get("progress_interval_seconds", 30)),
+        )
         try:
-            yield from self.read_records(context)
+            for record in self.read_records(context):
+                progress.record()
+                yield record
+            if self.parent_stream_type is None:
+                progress.log("done")
         except MissingScopeError as exc:
             if self.config.get("strict_scopes"):
                 raise
@@ -131,6 +192,8 @@ class BigCommerceStream(Stream):
         Called by the parent once per page, before the page's records are handed to
         the SDK: one child sync per page instead of one per parent record.
         """
+        if self._progress is not None:
+            self._progress.page()
         for child in self.child_streams:
             if isinstance(child, ChildStream) and (
                 child.selected or child.has_selected_descendents
@@ -203,10 +266,18 @@ class PerParentChildStream(ChildStream):
     parent_key: t.ClassVar[str]
 
     def records_for(self, parents: Sequence[Mapping[str, t.Any]]) -> Iterator[dict[str, t.Any]]:
-        for parent in parents:
-            for record in self.fetch(self.path.format(parent_id=parent["id"])):
+        """The children of every parent, fetched concurrently, in parent order."""
+        for parent, records in zip(
+            parents,
+            map_in_order(self._children_of, list(parents), pool=self.tap.child_pool),
+            strict=True,
+        ):
+            for record in records:
                 record.setdefault(self.parent_key, parent["id"])
                 yield record
+
+    def _children_of(self, parent: Mapping[str, t.Any]) -> list[dict[str, t.Any]]:
+        return list(self.fetch(self.path.format(parent_id=parent["id"])))
 
     def fetch(self, path: str) -> Iterator[dict[str, t.Any]]:
         yield from read_list(self, path)
@@ -268,57 +339,131 @@ class IncrementalStream(BigCommerceStream):
         return max(value, start_date_value, key=parse_timestamp)
 
 
-class V2KeysetStream(IncrementalStream):
-    """A v2 list (bare JSON arrays, 204 past the end) read with `min_id` keyset."""
+class KeysetStream(IncrementalStream):
+    """An incremental list read by keyset on id, in parallel id ranges when it is large.
 
-    extra_params: t.ClassVar[dict[str, str]] = {}
+    The first page is read from the low end of the window and, if it is full, one
+    page from the high end; both are records the sync needs anyway. Whatever lies
+    between is split into id ranges read concurrently (each by keyset), but only
+    when there is enough of it that the ranges' partly filled last pages cost
+    little: a small window costs exactly the pages it needs.
+    """
+
+    def fetch_range(
+        self, window: Window, after_id: int, up_to_id: int | None, *, descending: bool = False
+    ) -> list[dict[str, t.Any]]:
+        """One page of the window's records with `after_id < id <= up_to_id`."""
+        raise NotImplementedError
 
     def pages(self, window: Window) -> Iterator[list[dict[str, t.Any]]]:
-        params: dict[str, t.Any] = {
-            **self.extra_params,
-            "max_date_modified": format_timestamp(window.end),
-            "sort": "id:asc",
-            "limit": PAGE_SIZE,
-        }
-        if window.start is not None:
-            params["min_date_modified"] = format_timestamp(window.start)
-        min_id = 1
-        while True:
-            body = self.get({**params, "min_id": min_id})
-            page = _expect_list(body, self.name)
+        first = self.fetch_range(window, 0, None)
+        if first:
+            yield first
+        if len(first) < PAGE_SIZE:
+            return
+        low = int(first[-1]["id"])
+        last = self.fetch_range(window, low, None, descending=True)
+        if last:
+            yield last
+        if len(last) < PAGE_SIZE:
+            return  # the high-end page reached down to the first page: all read
+        high = min(int(record["id"]) for record in last)
+        ranges = split_id_range(low, high - 1, first, last, workers=self.tap.max_workers)
+        producers = [
+            functools.partial(self._range_pages, window, after, up_to) for after, up_to in ranges
+        ]
+        workers = self.tap.max_workers
+        yield from merge_concurrently(producers, workers=workers, buffer=2 * workers)
+
+    def _range_pages(
+        self, window: Window, after_id: int, up_to_id: int
+    ) -> Iterator[list[dict[str, t.Any]]]:
+        while after_id < up_to_id:
+            page = self.fetch_range(window, after_id, up_to_id)
             if page:
                 yield page
             if len(page) < PAGE_SIZE:
                 return
-            min_id = int(page[-1]["id"]) + 1
+            after_id = int(page[-1]["id"])
 
 
-class V3KeysetStream(IncrementalStream):
-    """A v3 list (`data` + `meta.pagination`) read with `id:greater` keyset."""
+def split_id_range(
+    after_id: int,
+    up_to_id: int,
+    first: Sequence[Mapping[str, t.Any]],
+    last: Sequence[Mapping[str, t.Any]],
+    *,
+    workers: int,
+) -> list[tuple[int, int]]:
+    """Split `(after_id, up_to_id]` into ranges worth reading concurrently.
+
+    The density of ids seen in the first and last pages estimates how many pages
+    the middle holds; each range gets at least MIN_PAGES_PER_RANGE of them, so the
+    partly filled last page of each range adds at most a few percent of requests.
+    """
+    if up_to_id <= after_id:
+        return []
+    span_seen = 0
+    for page in (first, last):
+        ids = [int(record["id"]) for record in page]
+        span_seen += max(ids) - min(ids) + 1
+    density = (len(first) + len(last)) / max(span_seen, 1)
+    estimated_pages = (up_to_id - after_id) * density / PAGE_SIZE
+    count = max(1, min(workers, int(estimated_pages // MIN_PAGES_PER_RANGE)))
+    step = (up_to_id - after_id) / count
+    bounds = [after_id + round(step * i) for i in range(count)] + [up_to_id]
+    return [(bounds[i], bounds[i + 1]) for i in range(count) if bounds[i + 1] > bounds[i]]
+
+
+MIN_PAGES_PER_RANGE = 4
+
+
+class V2KeysetStream(KeysetStream):
+    """A v2 list (bare JSON arrays, 204 past the end) read with `min_id`/`max_id` keyset."""
+
+    extra_params: t.ClassVar[dict[str, str]] = {}
+
+    def fetch_range(
+        self, window: Window, after_id: int, up_to_id: int | None, *, descending: bool = False
+    ) -> list[dict[str, t.Any]]:
+        params: dict[str, t.Any] = {
+            **self.extra_params,
+            "max_date_modified": format_timestamp(window.end),
+            "sort": "id:desc" if descending else "id:asc",
+            "limit": PAGE_SIZE,
+            "min_id": after_id + 1,
+        }
+        if window.start is not None:
+            params["min_date_modified"] = format_timestamp(window.start)
+        if up_to_id is not None:
+            params["max_id"] = up_to_id
+        return _expect_list(self.get(params), self.name)
+
+
+class V3KeysetStream(KeysetStream):
+    """A v3 list (`data` + `meta.pagination`) read with `id:greater`/`id:max` keyset."""
 
     include: t.ClassVar[str | None] = None
     """Sub-resources to embed (`include=`): they cost no request and feed child streams."""
 
-    def pages(self, window: Window) -> Iterator[list[dict[str, t.Any]]]:
+    def fetch_range(
+        self, window: Window, after_id: int, up_to_id: int | None, *, descending: bool = False
+    ) -> list[dict[str, t.Any]]:
         params: dict[str, t.Any] = {
             "date_modified:max": format_timestamp(window.end),
             "sort": "id",
-            "direction": "asc",
+            "direction": "desc" if descending else "asc",
             "limit": PAGE_SIZE,
+            "id:greater": after_id,
         }
         if window.start is not None:
             params["date_modified:min"] = format_timestamp(window.start)
+        if up_to_id is not None:
+            params["id:max"] = up_to_id
         if self.include:
             params["include"] = self.include
-        last_id = 0
-        while True:
-            body = self.get({**params, "id:greater": last_id})
-            page, pagination = _expect_v3(body, self.name)
-            if page:
-                yield page
-            if not page or pagination.get("total_pages", 1) <= pagination.get("current_page", 1):
-                return
-            last_id = int(page[-1]["id"])
+        page, _ = _expect_v3(self.get(params), self.name)
+        return page
 
 
 class V3CursorStream(IncrementalStream):

@@ -66,6 +66,32 @@ CORE_PROPERTIES = [
         description="Upper bound of the exponential wait between retries.",
     ),
     th.Property(
+        "max_workers",
+        th.IntegerType,
+        default=4,
+        title="Parallel requests",
+        description="How many requests one store may have in flight: large windows are read "
+        "as id ranges in parallel, and children that need a request per parent are fetched "
+        "in parallel. The store's rate limit still bounds the total.",
+    ),
+    th.Property(
+        "rate_limit_reserve",
+        th.NumberType,
+        default=0.1,
+        title="Quota reserve for other apps",
+        description="Fraction of the store's rate-limit quota left unused for the other apps "
+        "installed on the store (0 to 0.9). The tap paces its requests over the window "
+        "so that this share is never touched.",
+    ),
+    th.Property(
+        "progress_interval_seconds",
+        th.NumberType,
+        default=30,
+        title="Progress log interval (seconds)",
+        description="How often each stream logs its progress: records, requests, pages, "
+        "quota left and rate.",
+    ),
+    th.Property(
         "strict_scopes",
         th.BooleanType,
         default=False,
@@ -105,7 +131,14 @@ def _problems(config: t.Mapping[str, t.Any]) -> list[str]:
             problems.append(
                 "start_date: must be an ISO 8601 timestamp such as 2024-01-01T00:00:00Z."
             )
+    reserve = config.get("rate_limit_reserve")
+    if reserve is not None and not (isinstance(reserve, int | float) and 0 <= reserve <= 0.9):
+        problems.append("rate_limit_reserve: must be a fraction from 0 to 0.9 (e.g. 0.1).")
+    workers = config.get("max_workers")
+    if workers is not None and (isinstance(workers, bool) or not 1 <= workers <= 32):
+        problems.append("max_workers: must be a whole number from 1 to 32.")
     for name, minimum in (
+        ("progress_interval_seconds", 1),
         ("request_timeout", 1),
         ("max_retries", 0),
         ("max_backoff_seconds", 0),

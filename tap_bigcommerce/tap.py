@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 import threading
 import typing as t
+from concurrent.futures import ThreadPoolExecutor
 
 from singer_sdk import Tap
 from singer_sdk import typing as th
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
 
 from tap_bigcommerce.api import StoreApi
@@ -23,6 +24,8 @@ from tap_bigcommerce.auth.settings_schema import (
 )
 from tap_bigcommerce.dates import epoch_to_datetime, format_timestamp
 from tap_bigcommerce.errors import BigCommerceError
+from tap_bigcommerce.output import StateFlushingWriter
+from tap_bigcommerce.ratelimit import RateBudget
 from tap_bigcommerce.settings import CORE_PROPERTIES, DEFAULT_API_URL, validate_settings
 from tap_bigcommerce.stores import STORES_PROPERTY, store_configs
 from tap_bigcommerce.streams import STREAM_TYPES
@@ -38,7 +41,7 @@ class TapBigCommerce(Tap):
 
     name = "tap-bigcommerce"
     package_name = "tap-bigcommerce-sdk"
-    message_writer_class = MsgSpecWriter
+    message_writer_class = StateFlushingWriter
 
     config_jsonschema = th.PropertiesList(
         *CORE_PROPERTIES, STORES_PROPERTY, *AUTH_PROPERTIES
@@ -68,6 +71,18 @@ class TapBigCommerce(Tap):
         self._missing_scopes: dict[tuple[str, str], list[str]] = {}
 
     @property
+    def max_workers(self) -> int:
+        return int(self.config.get("max_workers", 4))
+
+    @functools.cached_property
+    def child_pool(self) -> ThreadPoolExecutor | None:
+        """Threads for per-parent child requests (separate from the page readers'
+        threads, so a page reader waiting for the main thread can never starve them)."""
+        if self.max_workers <= 1:
+            return None
+        return ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="children")
+
+    @property
     def store_hashes(self) -> list[str]:
         """The stores this run reads, in the order configured."""
         return list(self._store_configs)
@@ -93,6 +108,9 @@ class TapBigCommerce(Tap):
                     max_backoff_seconds=float(config.get("max_backoff_seconds", 60)),
                     user_agent=f"{self.name}/{__version__}",
                     logger=self.logger,
+                    budget=RateBudget(
+                        reserve_fraction=float(config.get("rate_limit_reserve", 0.1))
+                    ),
                 )
             return self._apis[store_hash]
 

@@ -56,8 +56,12 @@ def start_tap(
     *,
     state: dict[str, t.Any] | None = None,
     catalog: dict[str, t.Any] | None = None,
+    streams: t.Iterable[str] | None = None,
     workdir: Path | None = None,
 ) -> tuple[subprocess.Popen[str], Path]:
+    """Start the tap; `streams` selects only those streams (default: all)."""
+    if streams is not None:
+        catalog = select(config, streams)
     folder = workdir or Path(tempfile.mkdtemp(prefix="tap-run-"))
     config_path = folder / "config.json"
     config_path.write_text(json.dumps(config))
@@ -110,3 +114,33 @@ def discover(config: dict[str, t.Any]) -> dict[str, t.Any]:
             check=True,
         )
     return t.cast("dict[str, t.Any]", json.loads(out.stdout))
+
+
+CORE_STREAMS = (
+    "orders",
+    "order_products",
+    "order_shipping_addresses",
+    "products",
+    "product_variants",
+    "customers",
+    "customer_addresses",
+    "store",
+)
+
+
+_DISCOVERED: dict[str, t.Any] = {}
+
+
+def select(config: dict[str, t.Any], streams: t.Iterable[str]) -> dict[str, t.Any]:
+    """A catalog from discovery with only `streams` selected (as a user's catalog would)."""
+    wanted = set(streams)
+    if not _DISCOVERED:  # the catalog depends on the code only: discover once per session
+        _DISCOVERED.update(discover(config))
+    catalog = json.loads(json.dumps(_DISCOVERED))
+    names = {entry["tap_stream_id"] for entry in catalog["streams"]}
+    assert wanted <= names, f"unknown streams: {sorted(wanted - names)}"
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            if metadata["breadcrumb"] == []:
+                metadata["metadata"]["selected"] = entry["tap_stream_id"] in wanted
+    return catalog

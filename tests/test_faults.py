@@ -9,7 +9,9 @@ import pytest
 
 from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
 from tests.sandbox_helpers import latest_versions_missing
-from tests.tapio import TapRun, run_tap
+from tests.tapio import CORE_STREAMS, TapRun, run_tap
+
+STREAMS = CORE_STREAMS
 
 PARENTS = ("orders", "products", "customers")
 
@@ -38,7 +40,7 @@ def test_errors_drops_truncation_and_a_low_quota_lose_nothing(store: Sandbox) ->
             "max_backoff_seconds": 0.2,
             "request_timeout": 10,
         }
-        run = run_tap(config)
+        run = run_tap(config, streams=STREAMS)
     finally:
         store.configure(error_rate=0, drop_rate=0, truncate_rate=0, quota=0)
     assert run.returncode == 0, run.stderr[-3000:]
@@ -53,7 +55,7 @@ def test_errors_drops_truncation_and_a_low_quota_lose_nothing(store: Sandbox) ->
 
 def test_a_rejected_token_ends_the_run_with_what_to_fix(store: Sandbox) -> None:
     config = {**store.tap_config(), "access_token": "not-the-right-token-123"}
-    run = run_tap(config)
+    run = run_tap(config, streams=STREAMS)
     assert run.returncode == 1
     assert "rejected the access token" in run.stderr
     assert "HTTP 401" in run.stderr
@@ -68,7 +70,7 @@ def test_a_missing_scope_skips_its_streams_with_one_warning(store: Sandbox) -> N
         scopes=["store_v2_information_read_only", "store_v2_customers_read_only"]
     )
     config = {**store.tap_config(), "access_token": token, "window_lag_seconds": 0}
-    run = run_tap(config)
+    run = run_tap(config, streams=STREAMS)
     assert run.returncode == 0, run.stderr[-3000:]
     assert run.records("customers")
     assert run.records("store")
@@ -90,7 +92,7 @@ def test_a_missing_scope_skips_its_streams_with_one_warning(store: Sandbox) -> N
 def test_strict_scopes_makes_a_missing_scope_an_error(store: Sandbox) -> None:
     token = store.issue_token(scopes=["store_v2_information_read_only"])
     config = {**store.tap_config(), "access_token": token, "strict_scopes": True}
-    run = run_tap(config)
+    run = run_tap(config, streams=STREAMS)
     assert run.returncode == 1
     assert "HTTP 403" in run.stderr
     assert "`store_v2_customers_read_only`" in run.stderr

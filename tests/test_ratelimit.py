@@ -1,6 +1,9 @@
-"""The shared budget waits for the window instead of spending requests on 429s."""
+"""The shared budget spreads requests over the window instead of spending them on 429s."""
 
 from __future__ import annotations
+
+import itertools
+import threading
 
 from tap_bigcommerce.ratelimit import RateBudget
 
@@ -9,13 +12,15 @@ class FakeClock:
     def __init__(self) -> None:
         self.now = 100.0
         self.slept: list[float] = []
+        self._lock = threading.Lock()
 
     def __call__(self) -> float:
         return self.now
 
     def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
+        with self._lock:
+            self.slept.append(seconds)
+            self.now += seconds
 
 
 def headers(left: int, reset_ms: int, quota: int = 150) -> dict[str, str]:
@@ -27,23 +32,62 @@ def headers(left: int, reset_ms: int, quota: int = 150) -> dict[str, str]:
     }
 
 
-def test_no_wait_while_quota_is_left() -> None:
+def one_request(budget: RateBudget, answer: dict[str, str] | None) -> None:
+    budget.acquire()
+    budget.release(answer)
+
+
+def test_requests_are_spread_evenly_over_what_is_left_of_the_window() -> None:
     clock = FakeClock()
     budget = RateBudget(clock=clock, sleep=clock.sleep)
-    budget.observe(headers(left=3, reset_ms=5000))
-    for _ in range(3):
-        budget.wait_for_turn()
-    assert clock.slept == []
-    budget.wait_for_turn()  # the fourth request would exceed the quota
-    assert clock.slept == [5.0]
+    one_request(budget, headers(left=10, reset_ms=10_000))
+    starts = []
+    for left in range(9, 0, -1):
+        budget.acquire()
+        starts.append(clock.now)
+        budget.release(headers(left=left, reset_ms=int((110.0 - clock.now) * 1000)))
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    # 10 requests left for 10 s: about one a second, never a burst, never past the reset.
+    assert all(0.9 <= gap <= 1.3 for gap in gaps), gaps
+    assert starts[-1] < 110.0
+
+
+def test_a_spent_quota_waits_for_the_reset() -> None:
+    clock = FakeClock()
+    budget = RateBudget(clock=clock, sleep=clock.sleep)
+    one_request(budget, headers(left=0, reset_ms=5000))
+    budget.acquire()
+    assert clock.now >= 105.0
+    budget.release(headers(left=149, reset_ms=30_000))
 
 
 def test_reserve_keeps_part_of_the_quota_for_other_apps() -> None:
     clock = FakeClock()
     budget = RateBudget(reserve_fraction=0.2, clock=clock, sleep=clock.sleep)
-    budget.observe(headers(left=30, reset_ms=2000))  # 30 left = exactly the 20% reserve
-    budget.wait_for_turn()
-    assert clock.slept == [2.0]
+    one_request(budget, headers(left=30, reset_ms=2000))  # 30 left = exactly the 20% reserve
+    budget.acquire()
+    assert clock.now >= 102.0
+
+
+def test_another_app_draining_the_quota_slows_us_down() -> None:
+    clock = FakeClock()
+    budget = RateBudget(clock=clock, sleep=clock.sleep)
+    one_request(budget, headers(left=100, reset_ms=10_000))
+    budget.acquire()
+    fast = clock.now
+    # Someone else spent 95 requests: 5 left for the rest of the window.
+    budget.release(headers(left=5, reset_ms=10_000))
+    budget.acquire()
+    budget.release(headers(left=4, reset_ms=9_000))
+    budget.acquire()
+    assert clock.now - fast >= 1.5
+
+
+def test_out_of_order_answers_keep_the_lowest_reading() -> None:
+    budget = RateBudget()
+    for left in (50, 48, 49):
+        one_request(budget, headers(left=left, reset_ms=20_000))
+    assert budget.snapshot() == (48, 150)
 
 
 def test_throttled_delay_prefers_retry_after_then_reset() -> None:

@@ -9,7 +9,9 @@ import pytest
 
 from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
 from tests.sandbox_helpers import latest_versions_missing
-from tests.tapio import run_tap
+from tests.tapio import CORE_STREAMS, run_tap
+
+STREAMS = CORE_STREAMS
 
 PARENTS = ("orders", "products", "customers")
 
@@ -35,7 +37,7 @@ def stores_config(sb: Sandbox) -> dict[str, t.Any]:
 def test_two_stores_load_into_the_same_streams_without_collisions(two_stores: Sandbox) -> None:
     config = stores_config(two_stores)
     hashes = [store["store_hash"] for store in config["stores"]]
-    run = run_tap(config)
+    run = run_tap(config, streams=STREAMS)
     assert run.returncode == 0, run.stderr[-3000:]
 
     for stream in (*PARENTS, "order_products", "product_variants", "customer_addresses", "store"):
@@ -63,10 +65,10 @@ def test_two_stores_load_into_the_same_streams_without_collisions(two_stores: Sa
 
 def test_state_is_kept_per_store(two_stores: Sandbox) -> None:
     config = stores_config(two_stores)
-    first = run_tap(config)
+    first = run_tap(config, streams=STREAMS)
     two_stores.edit("orders", 7, store_index=1)
     two_stores.advance_clock(2)
-    second = run_tap(config, state=first.final_state)
+    second = run_tap(config, state=first.final_state, streams=STREAMS)
     assert second.returncode == 0, second.stderr[-3000:]
     edited_store = config["stores"][1]["store_hash"]
     assert {r["store_hash"] for r in second.records("orders")} == {edited_store}
@@ -91,7 +93,7 @@ def test_bad_store_lists_are_refused_before_any_request(
 ) -> None:
     config = {**stores_config(two_stores), **change}
     two_stores.reset_stats()
-    run = run_tap(config)
+    run = run_tap(config, streams=STREAMS)
     assert run.returncode != 0
     assert message in run.stderr
     assert two_stores.stats()["requests"] == 0
