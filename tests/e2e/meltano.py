@@ -40,8 +40,15 @@ class MeltanoRun:
     log: str
     messages: list[dict[str, t.Any]] = field(default_factory=list)
 
-    def tail(self, chars: int = 4000) -> str:
-        return self.log[-chars:]
+    def tail(self, lines: int = 30) -> str:
+        """Why a run failed: the plugins' error lines, then the end of Meltano's log."""
+        log = self.log.splitlines()
+        errors = [
+            line
+            for line in log
+            if any(word in line for word in ("error", "Error", "failed", "Traceback"))
+        ]
+        return "\n".join([*errors[-20:], "...", *log[-lines:]])
 
     @property
     def final_state(self) -> dict[str, t.Any]:
