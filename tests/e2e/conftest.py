@@ -32,15 +32,13 @@ def postgres() -> t.Iterator[PostgresServer]:
 
 @pytest.fixture(scope="session")
 def plugins_installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`meltano install` of the extractor and both loaders, once per session."""
+    """`meltano install` of the extractor and target-postgres, once per session."""
     try:
         meltano_executable()
     except FileNotFoundError as error:
         pytest.fail(str(error), pytrace=False)
     home = tmp_path_factory.mktemp("meltano-install")
-    MeltanoProject(home).install(
-        ("extractor", "tap-bigcommerce"), ("loader", "target-postgres"), ("loader", "target-jsonl")
-    )
+    MeltanoProject(home).install(("extractor", "tap-bigcommerce"), ("loader", "target-postgres"))
     return home
 
 
