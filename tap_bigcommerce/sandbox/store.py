@@ -78,6 +78,11 @@ class Store:
                 self._cache.popitem(last=False)
         return value
 
+    @property
+    def mutations(self) -> int:
+        """How many edits and creates the store has seen (a version of its contents)."""
+        return self._mutations
+
     # admin ---------------------------------------------------------------------
     def _table(self, resource: str) -> tuple[Table, resources.TableSpec]:
         if resource not in resources.TABLES:

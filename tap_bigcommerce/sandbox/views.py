@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -368,16 +370,41 @@ def _children_in(
     store: Store, child: str, crit: query.Criteria, stop_after: int | None = None
 ) -> list[Any]:
     """Children of the parents matching ``crit`` (parent filters, children's dates follow)."""
+    return [item for _, item in _keyed_children(store, child, crit, stop_after)]
+
+
+def _keyed_children(
+    store: Store, child: str, crit: query.Criteria, stop_after: int | None = None
+) -> list[tuple[list[int], Any]]:
+    """``([parent id, position], child)`` pairs in parent-id order: stable keyset keys.
+
+    A page-numbered read asks for the same list once per page: the whole list is kept
+    for the store's current contents (any edit or create makes a new key), so reading
+    N pages builds it once, not N times.
+    """
+    key = (id(store), store.hash, store.mutations, child, dataclasses.astuple(crit), stop_after)
+    with _LISTS_LOCK:
+        hit = _LISTS.get(key)
+    if hit is not None:
+        return hit
     parent_kind, fn = CHILDREN[child]
-    out: list[Any] = []
+    out: list[tuple[list[int], Any]] = []
     with store.lock:
         table = store.tables[parent_kind]
         rows = [table.row(p) for p in query.select(table, crit)]
     for row in rows:
-        out.extend(fn(store.ctx, row))
+        out.extend(([row.id, k], item) for k, item in enumerate(fn(store.ctx, row)))
         if stop_after is not None and len(out) >= stop_after:
             break
+    with _LISTS_LOCK:
+        _LISTS[key] = out
+        while len(_LISTS) > 8:
+            _LISTS.pop(next(iter(_LISTS)))
     return out
+
+
+_LISTS: dict[tuple[Any, ...], list[Any]] = {}
+_LISTS_LOCK = threading.Lock()
 
 
 def _window(req: Request, prefix: str) -> query.Criteria:
@@ -457,16 +484,10 @@ def v3_cursor_children(
             return error("v3", 404, "The requested resource was not found.")
         items: list[Any] = []
         keys: list[list[int]] = []
-        parent_kind, fn = CHILDREN[child]
-        crit = _window(req, "date_modified")
-        with store.lock:
-            table = store.tables[parent_kind]
-            rows = [table.row(p) for p in query.select(table, crit)]
-        for row in rows:
-            for k, item in enumerate(fn(store.ctx, row)):
-                if by is None or item.get(by) == req.args[0]:
-                    items.append(item)
-                    keys.append([row.id, k])
+        for key, item in _keyed_children(store, child, _window(req, "date_modified")):
+            if by is None or item.get(by) == req.args[0]:
+                items.append(item)
+                keys.append(key)
         return _cursor_page(req, items, keys, limit)
 
     return handle
