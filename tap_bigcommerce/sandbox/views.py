@@ -360,7 +360,7 @@ def v2_store_children(child: str) -> Handler:
         limit = query.limit_of(req.params, v2=True)
         page = query.page_of(req.params)
         crit = query.v2_criteria(req.params, req.now)
-        items = _children_in(_store(req), child, crit, page * limit)
+        items = _children_in(_store(req), child, crit)
         return _v2_page(items[(page - 1) * limit : page * limit])
 
     return handle
