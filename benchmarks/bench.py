@@ -1,8 +1,9 @@
 """The tap's benchmark: requests, wall time, CPU throughput, memory and 429s, each as a ratio.
 
-Run: ``make bench`` (about 10-15 minutes on 2 cores), ``make bench BENCH_ARGS=--quick`` (a
-smoke run, under 2 minutes), or ``.venv/bin/python benchmarks/bench.py [--quick] [--verbose]
-[--update-readme] [--max-workers N] [--json PATH]``.
+Run: ``make bench`` (about 15 minutes on 2 cores with the tap as of this writing),
+``make bench BENCH_ARGS=--quick`` (a smoke run, under 2 minutes), or ``.venv/bin/python
+benchmarks/bench.py [--quick] [--verbose] [--update-readme] [--max-workers N] [--json PATH]
+[--only FIGURE] [--from-json PATH]``.
 
 Every figure is measured against the sandbox store (``tap-bigcommerce-sandbox``), started as
 its own process so its CPU is not the tap's, and compared with a bound measured or computed in
@@ -896,11 +897,13 @@ def table(results: dict[str, t.Any]) -> list[tuple[str, str, str, str]]:
     mem = results.get("memory")
     if mem:
         sizes = " / ".join(f"{r['orders'] // 1000}k" for r in mem["runs"])
+        chosen = mem["streams"]
+        streams = "all streams" if chosen == "all" else ", ".join(f"`{s}`" for s in chosen)
         peaks = " / ".join(f"{r['rss_mb']:.0f}" for r in mem["runs"])
         ok = mem["peak_mb"] <= 200 and mem["growth"] <= 1.1
         rows.append(
             (
-                f"4. Peak RSS, full sync of {sizes} orders",
+                f"4. Peak RSS, full sync of {streams}, stores of {sizes} orders",
                 f"{peaks} MB",
                 f"growth {mem['growth']:.2f}x",
                 f"≤ 200 MB, flat {_mark(ok)}",
