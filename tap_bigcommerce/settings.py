@@ -5,7 +5,9 @@ Every check names the setting it is about and runs before any request is made.
 
 from __future__ import annotations
 
+import numbers
 import re
+from decimal import Decimal
 import typing as t
 from urllib.parse import urlsplit
 
@@ -132,7 +134,13 @@ def _problems(config: t.Mapping[str, t.Any]) -> list[str]:
                 "start_date: must be an ISO 8601 timestamp such as 2024-01-01T00:00:00Z."
             )
     reserve = config.get("rate_limit_reserve")
-    if reserve is not None and not (isinstance(reserve, int | float) and 0 <= reserve <= 0.9):
+    # Meltano passes decimal settings through the config file, which the SDK reads as
+    # Decimal: accept any real number.
+    if reserve is not None and not (
+        isinstance(reserve, numbers.Real | Decimal)
+        and not isinstance(reserve, bool)
+        and 0 <= reserve <= 0.9
+    ):
         problems.append("rate_limit_reserve: must be a fraction from 0 to 0.9 (e.g. 0.1).")
     workers = config.get("max_workers")
     if workers is not None and (isinstance(workers, bool) or not 1 <= workers <= 32):

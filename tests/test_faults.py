@@ -38,6 +38,8 @@ def test_errors_drops_truncation_and_a_low_quota_lose_nothing(store: Sandbox) ->
             "window_lag_seconds": 0,
             "max_retries": 12,
             "max_backoff_seconds": 0.2,
+            # A fraction in a config file reaches the tap as a Decimal (as with Meltano).
+            "rate_limit_reserve": 0.2,
             "request_timeout": 10,
         }
         run = run_tap(config, streams=STREAMS)

@@ -44,11 +44,13 @@ class ProductsStream(V3KeysetStream):
         includes): a tenth of a request per changed product, for both child streams,
         instead of two requests per product from `/products/{id}/options|modifiers`.
         """
-        ids = tuple(parent["id"] for parent in parents)
+        # Keyed by store too: two stores number their products alike.
+        ids = (self.store_hash, *(parent["id"] for parent in parents))
         if self._options_for[0] != ids:
             found: dict[t.Any, dict[str, t.Any]] = {}
-            for start in range(0, len(ids), PAGE_SIZE):
-                chunk = ids[start : start + PAGE_SIZE]
+            product_ids = ids[1:]
+            for start in range(0, len(product_ids), PAGE_SIZE):
+                chunk = product_ids[start : start + PAGE_SIZE]
                 page_number = 1
                 while True:
                     body = self.get(
