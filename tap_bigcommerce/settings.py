@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numbers
 import re
-from decimal import Decimal
 import typing as t
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from singer_sdk import typing as th
