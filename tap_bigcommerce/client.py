@@ -373,7 +373,8 @@ class KeysetStream(IncrementalStream):
             functools.partial(self._range_pages, window, after, up_to) for after, up_to in ranges
         ]
         workers = self.tap.max_workers
-        yield from merge_concurrently(producers, workers=workers, buffer=2 * workers)
+        # A small queue: a page of orders with line items is several MB once decoded.
+        yield from merge_concurrently(producers, workers=workers, buffer=2)
 
     def _range_pages(
         self, window: Window, after_id: int, up_to_id: int

@@ -53,7 +53,7 @@ original_apply = FieldPlan.apply
 
 @pytest.fixture(scope="module")
 def store() -> t.Iterator[Sandbox]:
-    with Sandbox(SandboxOptions(seed=29, orders=400, products=150, customers=150)) as sandbox:
+    with Sandbox(SandboxOptions(seed=29, orders=60, products=40, customers=40)) as sandbox:
         yield sandbox
 
 
@@ -76,4 +76,5 @@ def test_fast_path_records_equal_the_sdk_conformed_records(
     for stream, records in slow.items():
         assert len(fast[stream]) == len(records), stream
         assert fast[stream] == records, stream
-    assert sum(len(r) for r in fast.values()) > 2000
+    assert len(fast) >= 45  # every stream of the catalog has records to compare
+    assert sum(len(r) for r in fast.values()) > 1000

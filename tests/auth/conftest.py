@@ -50,16 +50,9 @@ def _no_key_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _sandbox_module() -> t.Any:
-    try:
-        import tap_bigcommerce.sandbox as sandbox
-    except ImportError:
-        return None
-    return sandbox if hasattr(sandbox, "Sandbox") else None
+    import tap_bigcommerce.sandbox as sandbox
 
-
-requires_sandbox = pytest.mark.skipif(
-    _sandbox_module() is None, reason="tap_bigcommerce.sandbox.Sandbox is not available yet"
-)
+    return sandbox
 
 
 @pytest.fixture
@@ -71,8 +64,6 @@ def callback_port() -> int:
 def sandbox_factory(callback_port: int) -> t.Iterator[t.Callable[..., t.Any]]:
     """Start sandboxes (closed at the end); the callback port is registered as redirect URI."""
     sandbox = _sandbox_module()
-    if sandbox is None:
-        pytest.skip("tap_bigcommerce.sandbox.Sandbox is not available yet")
     with contextlib.ExitStack() as stack:
 
         def start(**options: t.Any) -> t.Any:
