@@ -5,7 +5,6 @@ Every check names the setting it is about and runs before any request is made.
 
 from __future__ import annotations
 
-import numbers
 import re
 import typing as t
 from decimal import Decimal
@@ -137,9 +136,9 @@ def _problems(config: t.Mapping[str, t.Any]) -> list[str]:
     # Meltano passes decimal settings through the config file, which the SDK reads as
     # Decimal: accept any real number.
     if reserve is not None and not (
-        isinstance(reserve, numbers.Real | Decimal)
+        isinstance(reserve, int | float | Decimal)
         and not isinstance(reserve, bool)
-        and 0 <= reserve <= 0.9
+        and 0 <= float(reserve) <= 0.9
     ):
         problems.append("rate_limit_reserve: must be a fraction from 0 to 0.9 (e.g. 0.1).")
     workers = config.get("max_workers")
