@@ -473,27 +473,12 @@ class V3CursorStream(IncrementalStream):
     include: t.ClassVar[str | None] = None
 
     def pages(self, window: Window) -> Iterator[list[dict[str, t.Any]]]:
-        params: dict[str, t.Any] = {
-            "date_modified:max": format_timestamp(window.end),
-            "limit": PAGE_SIZE,
-        }
+        params: dict[str, t.Any] = {"date_modified:max": format_timestamp(window.end)}
         if window.start is not None:
             params["date_modified:min"] = format_timestamp(window.start)
         if self.include:
             params["include"] = self.include
-        cursor: str | None = None
-        while True:
-            body = self.get(params if cursor is None else {**params, "after": cursor})
-            page, _ = _expect_v3(body, self.name)
-            meta = body.get("meta") or {}
-            cursor_meta = meta.get("cursor_pagination") or {}
-            if page:
-                yield page
-            next_cursor = cursor_meta.get("end_cursor")
-            has_next = bool((cursor_meta.get("links") or {}).get("next"))
-            if not page or not has_next or not next_cursor or next_cursor == cursor:
-                return
-            cursor = next_cursor
+        yield from read_cursor_pages(self, self.path, params)
 
 
 class FullTableStream(BigCommerceStream):
