@@ -51,9 +51,6 @@ class RequestStats:
     retries: int = 0
     throttled: int = 0
 
-    def snapshot(self) -> dict[str, int]:
-        return {"requests": self.requests, "retries": self.retries, "throttled": self.throttled}
-
 
 def _error_detail(body: bytes) -> str:
     """The human part of a v2 (`[{status, message}]`) or v3 (`{title, errors}`) error body."""
@@ -107,9 +104,6 @@ class StoreApi:
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._session.headers.update({"Accept": "application/json", "User-Agent": user_agent})
-
-    def close(self) -> None:
-        self._session.close()
 
     def _count(self, field: str) -> None:
         with self._stats_lock:

@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-WINDOW_HEADER = "X-Rate-Limit-Time-Window-Ms"
 RESET_HEADER = "X-Rate-Limit-Time-Reset-Ms"
 QUOTA_HEADER = "X-Rate-Limit-Requests-Quota"
 LEFT_HEADER = "X-Rate-Limit-Requests-Left"
@@ -58,11 +57,6 @@ class RateBudget:
         self._reading: QuotaReading | None = None
         self._in_flight = 0
         self._next_slot = 0.0
-        self.waited_seconds = 0.0
-
-    @property
-    def reading(self) -> QuotaReading | None:
-        return self._reading
 
     def _reserve(self, quota: int) -> int:
         return int(quota * self._reserve_fraction)
@@ -93,7 +87,6 @@ class RateBudget:
                 if delay <= 0:
                     self._in_flight += 1
                     return
-            self.waited_seconds += delay
             self._sleep(min(delay, 1.0))
 
     def release(self, headers: Mapping[str, str] | None) -> None:

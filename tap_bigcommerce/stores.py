@@ -79,8 +79,9 @@ def store_configs(config: t.Mapping[str, t.Any]) -> list[dict[str, t.Any]]:
         if entry["store_hash"] in seen:
             _fail(f"stores[{index}]: store_hash '{entry['store_hash']}' is listed twice.")
         seen.add(entry["store_hash"])
-        inherited = {k: v for k, v in base.items() if k in PER_STORE_SETTINGS and k not in entry}
-        if "access_token" in entry or "client_id" in entry:
-            inherited = {}
+        own_credentials = "access_token" in entry or "client_id" in entry
+        inherited = (
+            {} if own_credentials else {k: v for k, v in base.items() if k in PER_STORE_SETTINGS}
+        )
         result.append({**shared, **inherited, **entry})
     return result

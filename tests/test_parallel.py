@@ -13,8 +13,6 @@ from tests.tapio import CORE_STREAMS, run_tap
 
 STREAMS = CORE_STREAMS
 
-ONLY_ORDERS = {"select": ["orders"]}
-
 
 @pytest.fixture(scope="module")
 def store() -> t.Iterator[Sandbox]:
