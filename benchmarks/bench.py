@@ -41,7 +41,9 @@ the same run:
    start to exit, nothing subtracted), against a ceiling measured on the same data: the
    benchmark replays the URLs the tap requested, and times ``msgspec.json.decode`` of each
    page body plus ``msgspec.json.encode`` of one RECORD message (plus newline) per record the
-   tap emitted, and nothing else.
+   tap emitted, and nothing else. The timed run is the second full sync of the store: the
+   first, untimed, fills the sandbox's render cache, so the sandbox (on the same cores)
+   only serves bytes while the tap is timed, as it does for the ceiling's replay.
 4. *Peak RSS* of the tap process (``ru_maxrss``) for a full sync of stores with 100k and 400k
    orders; it must stay under 200 MB and not grow with the store.
 5. *429s* during the wall-time run, counted by the sandbox: in total and at steady state
@@ -688,10 +690,16 @@ BULK_STREAMS = (
 def figure_throughput(
     args: argparse.Namespace, size: dict[str, int], streams: list[str], workdir: Path
 ) -> dict[str, t.Any]:
-    with Sandbox(seed=13, **size) as sb:
+    # The sandbox shares the machine's cores with the tap; the run it times must not
+    # be charged for the sandbox rendering records, so every record is rendered once
+    # by an untimed warm-up run and then served from the sandbox's cache (as the
+    # ceiling's replay is).
+    cache_size = 10 * sum(size.values())
+    with Sandbox(seed=13, cache_size=cache_size, **size) as sb:
         config = tap_config(sb, args)
         catalog = select_only(config, workdir, streams) if streams else None
         parents = [s for s in parent_streams(sb, config, workdir) if not streams or s in streams]
+        run_tap(config, workdir, catalog=catalog, label="throughput-warmup")
         run = run_tap(
             config,
             workdir,
@@ -967,7 +975,8 @@ are in the table; every run selects all streams unless the table names how many.
 3. **CPU throughput** with no latency and no quota: records per second of the whole tap
    process (start-up included) for the large streams (orders, products and customers with
    their embedded children), against msgspec alone decoding the same pages and encoding the
-   same RECORD lines.
+   same RECORD lines. The timed sync is the second of the store, so the sandbox serves its
+   pages from cache instead of rendering them on the cores the tap runs on.
 4. **Peak RSS** of the tap process for full syncs of the `orders` stream of stores with 100k
    and 400k orders: at most 200 MB, and flat (the larger within 10% of the smaller).
 5. **429s** of run 2 after its first rate-limit window.

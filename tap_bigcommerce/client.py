@@ -23,11 +23,13 @@ from dataclasses import dataclass
 
 from singer_sdk.helpers._util import utc_now
 from singer_sdk.helpers.conform import TypeConformanceLevel
+from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.singerlib import RecordMessage
 from singer_sdk.streams import Stream
 
 from tap_bigcommerce.dates import format_timestamp, parse_timestamp
 from tap_bigcommerce.errors import BigCommerceError, MissingScopeError
+from tap_bigcommerce.output import RecordLine, StateFlushingWriter
 from tap_bigcommerce.parallel import map_in_order, merge_concurrently
 from tap_bigcommerce.progress import Progress
 from tap_bigcommerce.records import FieldPlan
@@ -73,9 +75,10 @@ class BigCommerceStream(Stream):
             "description": "The store the record comes from (part of every primary key).",
         }
         super().__init__(tap=tap, schema=schema)
-        self._field_plan = FieldPlan.from_schema(schema)
+        self._field_plan = FieldPlan.from_schema(schema, stream=self.name)
         self._undeclared_seen: set[str] = set()
         self._progress: Progress | None = None
+        self._record_line: RecordLine | None = None
         self.store_hash = ""
         """The store being read: streams read one store (one partition) at a time."""
 
@@ -101,7 +104,7 @@ class BigCommerceStream(Stream):
     def normalise(self, record: dict[str, t.Any]) -> dict[str, t.Any]:
         """Tag the record with its store and conform it to the schema (see `records`)."""
         record["store_hash"] = self.store_hash
-        dropped = self._field_plan.apply(record, stream=self.name)
+        dropped = self._field_plan.apply(record)
         if dropped:
             self._warn_undeclared(dropped)
         return record
@@ -131,6 +134,40 @@ class BigCommerceStream(Stream):
                     version=self._stream_version,
                     time_extracted=utc_now(),
                 )
+
+    def _write_record_message(self, record: dict[str, t.Any]) -> None:
+        """Write the record's line straight to the output when nothing would change it.
+
+        With every property selected, no stream map and no flattening, the SDK's
+        message object, its dict and the generic serialisation would reproduce the
+        record as it is; the writer encodes it directly instead (same bytes).
+        """
+        line = self._direct_record_line()
+        if line is None:
+            super()._write_record_message(record)
+            return
+        self._direct_writer.write_record(line, record)
+        self.state_manager.is_flushed = False
+
+    @functools.cached_property
+    def _direct_writer(self) -> StateFlushingWriter | None:
+        writer = self._tap.message_writer
+        if not isinstance(writer, StateFlushingWriter) or not self._everything_selected:
+            return None
+        maps = self.stream_maps
+        if len(maps) != 1 or type(maps[0]) is not SameRecordTransform:
+            return None
+        return None if maps[0].flattening_enabled else writer
+
+    def _direct_record_line(self) -> RecordLine | None:
+        if self._direct_writer is None:
+            return None
+        line = self._record_line
+        if line is None or line.version != self._stream_version:
+            line = self._record_line = RecordLine(
+                self.stream_maps[0].stream_alias, self._stream_version
+            )
+        return line
 
     def _warn_undeclared(self, dropped: list[str]) -> None:
         """Once per property, not once per record: the API may add fields any day."""

@@ -9,9 +9,21 @@ microseconds only when the source had them).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from email.utils import parsedate_to_datetime
 
 UTC = dt.timezone.utc
+_UTC_SUFFIX = "+00:00"
+_RFC2822_UTC = re.compile(
+    r"[A-Z][a-z]{2}, (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}:\d{2}:\d{2}) \+0000"
+)
+"""The form BigCommerce's v2 API sends every date in (`Tue, 20 Nov 2012 00:00:00 +0000`)."""
+_MONTHS = {
+    name: f"{number:02d}"
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
 
 
 def parse_timestamp(value: str) -> dt.datetime:
@@ -45,10 +57,34 @@ def format_timestamp(moment: dt.datetime) -> str:
 
 
 def to_iso(value: str | None) -> str | None:
-    """Normalise an API timestamp; empty strings (BigCommerce's 'no date') become None."""
+    """Normalise an API timestamp; empty strings (BigCommerce's 'no date') become None.
+
+    Called for every date of every record, so the two forms BigCommerce actually
+    sends (v2's RFC 2822 in UTC, v3's ISO in UTC) are rewritten by slicing, checked
+    by `fromisoformat`; anything else takes the general parse.
+    """
     if value is None or value == "":
         return None
-    return format_timestamp(parse_timestamp(value))
+    return _fast_iso(value) or format_timestamp(parse_timestamp(value))
+
+
+def _fast_iso(value: str) -> str | None:
+    """The canonical form of `value` when it is in one of the common UTC forms, else None."""
+    if value.endswith(_UTC_SUFFIX):
+        candidate = value
+    else:
+        match = _RFC2822_UTC.fullmatch(value)
+        month = _MONTHS.get(match[2]) if match else None
+        if match is None or month is None:
+            return None
+        day, _, year, clock = match.groups()
+        candidate = f"{year}-{month}-{day}T{clock}{_UTC_SUFFIX}"
+    try:
+        parsed = dt.datetime.fromisoformat(candidate)
+    except ValueError:
+        return None
+    # Only a string that is already exactly the canonical form is passed through.
+    return candidate if parsed.isoformat() == candidate else None
 
 
 def epoch_to_datetime(seconds: float) -> dt.datetime:

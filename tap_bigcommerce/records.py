@@ -14,18 +14,25 @@ only those fields:
   schema does not declare are dropped, at every level, and non-null values of
   boolean-only fields become booleans, exactly as the SDK's recursive
   conformance would do (tests compare the two paths record by record).
+
+This runs for every field of every record, so it is written for CPython's cost
+model: the common case (nothing to change at a level) is decided by set
+operations that iterate in C (`map(type, map(record.get, names))`), and Python
+loops run only over the few fields that need rewriting. A level's path in the
+record is fixed when the plan is built, not formatted per call.
 """
 
 from __future__ import annotations
 
 import logging
 import typing as t
-from dataclasses import dataclass, field
 
 from tap_bigcommerce.dates import epoch_to_datetime, format_timestamp, to_iso
 
 LOGGER = logging.getLogger(__name__)
-_NUMBER_TYPES = (int, float)
+_NUMBER_TYPES = frozenset({int, float})
+"""Numbers a text field must not carry (bool is its own type, so it is not one)."""
+_BOOLEAN_OR_NULL = frozenset({bool, type(None)})
 
 
 def _types(schema: t.Mapping[str, t.Any]) -> set[str]:
@@ -37,26 +44,33 @@ def _has_properties(schema: t.Mapping[str, t.Any]) -> bool:
     return "object" in _types(schema) and "properties" in schema
 
 
-@dataclass
 class FieldPlan:
     """What to do at one level of a record (and, through sub-plans, below it)."""
 
-    declared: frozenset[str] = frozenset()
-    dates: tuple[str, ...] = ()
-    texts: tuple[str, ...] = ()
-    booleans: tuple[str, ...] = ()
-    objects: dict[str, FieldPlan] = field(default_factory=dict)
-    arrays: dict[str, FieldPlan] = field(default_factory=dict)
-    boolean_arrays: tuple[str, ...] = ()
+    __slots__ = (
+        "arrays",
+        "boolean_arrays",
+        "booleans",
+        "dates",
+        "declared",
+        "objects",
+        "path",
+        "stream",
+        "texts",
+    )
 
-    @classmethod
-    def from_schema(cls, schema: t.Mapping[str, t.Any]) -> FieldPlan:
+    def __init__(self, schema: t.Mapping[str, t.Any], *, stream: str, path: str = "") -> None:
+        self.stream = stream
+        self.path = path
+        """Where this level sits in the record (`consignments.shipping.`), for messages."""
         properties = schema.get("properties") or {}
-        plan = cls(declared=frozenset(properties))
+        self.declared = frozenset(properties)
         dates: list[str] = []
         texts: list[str] = []
         booleans: list[str] = []
         boolean_arrays: list[str] = []
+        objects: list[tuple[str, FieldPlan]] = []
+        arrays: list[tuple[str, FieldPlan]] = []
         for name, prop in properties.items():
             kinds = _types(prop) - {"null"}
             if kinds == {"string"}:
@@ -64,62 +78,78 @@ class FieldPlan:
             elif kinds == {"boolean"}:
                 booleans.append(name)
             elif _has_properties(prop):
-                plan.objects[name] = cls.from_schema(prop)
+                objects.append((name, FieldPlan(prop, stream=stream, path=f"{path}{name}.")))
             elif "array" in kinds and isinstance(prop.get("items"), dict):
                 items = prop["items"]
                 if _has_properties(items):
-                    plan.arrays[name] = cls.from_schema(items)
+                    arrays.append((name, FieldPlan(items, stream=stream, path=f"{path}{name}.")))
                 elif _types(items) - {"null"} == {"boolean"}:
                     boolean_arrays.append(name)
-        plan.dates, plan.texts = tuple(dates), tuple(texts)
-        plan.booleans, plan.boolean_arrays = tuple(booleans), tuple(boolean_arrays)
-        return plan
+        self.dates = tuple(dates)
+        self.texts = tuple(texts)
+        self.booleans = tuple(booleans)
+        self.boolean_arrays = tuple(boolean_arrays)
+        self.objects = tuple(objects)
+        self.arrays = tuple(arrays)
 
-    def apply(self, record: dict[str, t.Any], *, stream: str, path: str = "") -> list[str]:
+    @classmethod
+    def from_schema(cls, schema: t.Mapping[str, t.Any], *, stream: str) -> FieldPlan:
+        return cls(schema, stream=stream)
+
+    def apply(self, record: dict[str, t.Any]) -> list[str]:
         """Rewrite the record in place; return the paths of undeclared properties dropped."""
         dropped: list[str] = []
+        self._apply(record, dropped)
+        return dropped
+
+    def _apply(self, record: dict[str, t.Any], dropped: list[str]) -> None:
         if not record.keys() <= self.declared:
             for name in [key for key in record if key not in self.declared]:
                 del record[name]
-                dropped.append(f"{path}{name}")
+                dropped.append(self.path + name)
+        get = record.get
         for name in self.dates:
-            value = record.get(name)
-            if isinstance(value, str):
-                try:
-                    record[name] = to_iso(value)
-                except ValueError:
-                    LOGGER.warning(
-                        "Stream '%s': field '%s%s' holds %r, which is not a timestamp; "
-                        "it is passed on unchanged.",
-                        stream,
-                        path,
-                        name,
-                        value,
-                    )
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                # Some v2 dates (gift certificates) may come as Unix seconds.
-                record[name] = format_timestamp(epoch_to_datetime(value))
-        for name in self.texts:
-            value = record.get(name)
-            # `type(...) in` is the cheap test on this hot path; it also leaves bools alone.
-            if type(value) in _NUMBER_TYPES:
-                record[name] = str(value)
-        for name in self.booleans:
-            value = record.get(name)
-            if value is not None and not isinstance(value, bool):
-                record[name] = value != 0
+            value = get(name)
+            if value is not None:
+                self._rewrite_date(record, name, value)
+        if not _NUMBER_TYPES.isdisjoint(map(type, map(get, self.texts))):
+            for name in self.texts:
+                value = get(name)
+                if type(value) in _NUMBER_TYPES:
+                    record[name] = str(value)
+        if not _BOOLEAN_OR_NULL.issuperset(map(type, map(get, self.booleans))):
+            for name in self.booleans:
+                value = get(name)
+                if value is not None and not isinstance(value, bool):
+                    record[name] = value != 0
         for name in self.boolean_arrays:
-            value = record.get(name)
+            value = get(name)
             if isinstance(value, list):
                 record[name] = [None if item is None else item != 0 for item in value]
-        for name, sub in self.objects.items():
-            value = record.get(name)
-            if isinstance(value, dict):
-                dropped += sub.apply(value, stream=stream, path=f"{path}{name}.")
-        for name, sub in self.arrays.items():
-            value = record.get(name)
-            if isinstance(value, list):
+        for name, sub in self.objects:
+            value = get(name)
+            if type(value) is dict:
+                sub._apply(value, dropped)
+        for name, sub in self.arrays:
+            value = get(name)
+            if type(value) is list:
                 for item in value:
-                    if isinstance(item, dict):
-                        dropped += sub.apply(item, stream=stream, path=f"{path}{name}.")
-        return dropped
+                    if type(item) is dict:
+                        sub._apply(item, dropped)
+
+    def _rewrite_date(self, record: dict[str, t.Any], name: str, value: t.Any) -> None:
+        if isinstance(value, str):
+            try:
+                record[name] = to_iso(value)
+            except ValueError:
+                LOGGER.warning(
+                    "Stream '%s': field '%s%s' holds %r, which is not a timestamp; "
+                    "it is passed on unchanged.",
+                    self.stream,
+                    self.path,
+                    name,
+                    value,
+                )
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            # Some v2 dates (gift certificates) may come as Unix seconds.
+            record[name] = format_timestamp(epoch_to_datetime(value))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import sys
 import threading
 import typing as t
@@ -34,6 +35,10 @@ if t.TYPE_CHECKING:
     from singer_sdk.streams import Stream
 
 __version__ = "0.1.0"
+
+
+GC_THRESHOLDS = (100_000, 50, 100)
+"""Collector thresholds during a sync (CPython's defaults are 700, 10, 10)."""
 
 
 class TapBigCommerce(Tap):
@@ -159,6 +164,26 @@ class TapBigCommerce(Tap):
                 ", ".join(skipped),
             )
         self._missing_scopes.setdefault(key, []).append(stream)
+
+    def sync_all(self) -> None:
+        """Sync, with the garbage collector tuned for a stream of large acyclic pages.
+
+        Every API page decodes into tens of thousands of dicts and lists. With the
+        default thresholds the collector runs every 700 of them and its older
+        generations keep re-scanning the SDK, the schemas and pages still in
+        flight; in the benchmark that doubled the time spent decoding. JSON trees
+        hold no cycles, so collecting rarely loses nothing: the objects alive now
+        are frozen out of every collection and the young generation is made large.
+        Both are undone afterwards, for callers that sync in-process.
+        """
+        thresholds = gc.get_threshold()
+        gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
+        try:
+            super().sync_all()
+        finally:
+            gc.set_threshold(*thresholds)
+            gc.unfreeze()
 
     @classmethod
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:

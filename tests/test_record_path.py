@@ -17,9 +17,8 @@ import pytest
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams import Stream
 
-from tap_bigcommerce import records as records_module
 from tap_bigcommerce.client import BigCommerceStream
-from tap_bigcommerce.records import FieldPlan
+from tap_bigcommerce.dates import epoch_to_datetime, format_timestamp, to_iso
 from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
 from tap_bigcommerce.tap import TapBigCommerce
 
@@ -38,17 +37,32 @@ def sync_in_process(config: dict[str, t.Any]) -> dict[str, list[dict[str, t.Any]
     return by_stream
 
 
-def sdk_path_apply(self: FieldPlan, record: dict[str, t.Any], **_: t.Any) -> list[str]:
-    """The slow path's share of our work: normalisation only, no conformance."""
-    declared = self.declared
-    self.declared = frozenset(record) | declared  # keep undeclared: the SDK drops them
-    try:
-        return original_apply(self, record, stream="slow")
-    finally:
-        self.declared = declared
+def reference_normalise(self: BigCommerceStream, record: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The slow path's share of our work, written plainly from the schema: dates and text.
+
+    Undeclared properties and booleans are left to the SDK's recursive conformance.
+    """
+    record["store_hash"] = self.store_hash
+    return t.cast("dict[str, t.Any]", _normalised(record, self.schema))
 
 
-original_apply = FieldPlan.apply
+def _normalised(value: t.Any, schema: t.Mapping[str, t.Any]) -> t.Any:
+    declared = schema.get("type", [])
+    kinds = ({declared} if isinstance(declared, str) else set(declared)) - {"null"}
+    if isinstance(value, dict) and "properties" in schema:
+        for name, prop in schema["properties"].items():
+            if name in value:
+                value[name] = _normalised(value[name], prop)
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [_normalised(item, schema["items"]) for item in value]
+    elif kinds == {"string"} and schema.get("format") == "date-time":
+        if isinstance(value, str):
+            return to_iso(value)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return format_timestamp(epoch_to_datetime(value))
+    elif kinds == {"string"} and type(value) in (int, float):
+        return str(value)
+    return value
 
 
 @pytest.fixture(scope="module")
@@ -65,11 +79,13 @@ def test_fast_path_records_equal_the_sdk_conformed_records(
 
     with monkeypatch.context() as patch:
         patch.setattr(BigCommerceStream, "TYPE_CONFORMANCE_LEVEL", TypeConformanceLevel.RECURSIVE)
-        patch.setattr(records_module.FieldPlan, "apply", sdk_path_apply)
-        # The SDK's own per-record message path (deselection walk, conformance).
+        patch.setattr(BigCommerceStream, "normalise", reference_normalise)
+        # The SDK's own per-record message path (message objects, deselection walk,
+        # conformance, serialisation).
         patch.setattr(
             BigCommerceStream, "_generate_record_messages", Stream._generate_record_messages
         )
+        patch.setattr(BigCommerceStream, "_write_record_message", Stream._write_record_message)
         slow = sync_in_process(config)
 
     assert fast.keys() == slow.keys()

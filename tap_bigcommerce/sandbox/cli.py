@@ -56,6 +56,13 @@ def parse_args(argv: Sequence[str] | None = None) -> SandboxOptions:
         help=f"registered OAuth callback URL (repeatable; default {DEFAULT_REDIRECT_URI})",
     )
     p.add_argument("--allow-any-loopback-port", action="store_true")
+    p.add_argument(
+        "--cache-size",
+        type=int,
+        default=d.cache_size,
+        help="rendered records kept in memory (a benchmark serving every record twice "
+        "should hold all of them)",
+    )
     p.add_argument("--verbose", action="store_true", help="log every request to stderr")
     a = p.parse_args(argv)
     values = vars(a)

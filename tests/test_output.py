@@ -1,0 +1,76 @@
+"""RECORD lines written straight from the record carry what the SDK's messages would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import typing as t
+
+import pytest
+from singer_sdk.contrib.msgspec import serialize_jsonl
+from singer_sdk.singerlib import RecordMessage
+
+from tap_bigcommerce.output import RecordLine, StateFlushingWriter
+from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
+
+from .tapio import run_tap
+
+RECORD = {"id": 7, "name": "Émile \"the\" 🙂", "total": 1.5, "nested": [{"a": None}]}
+
+
+@pytest.mark.parametrize("version", [None, 1700000000])
+def test_a_direct_line_is_the_sdk_message_line(
+    version: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    monkeypatch.setattr("sys.stdout", stdout)
+    writer = StateFlushingWriter()
+    before = dt.datetime.now(dt.timezone.utc)
+    writer.write_record(RecordLine("orders", version), RECORD)
+    writer.flush()
+    line = stdout.buffer.getvalue()  # type: ignore[attr-defined]
+    direct = json.loads(line)
+    extracted = dt.datetime.fromisoformat(direct["time_extracted"].replace("Z", "+00:00"))
+    sdk = json.loads(
+        bytes(
+            serialize_jsonl(
+                RecordMessage(
+                    stream="orders", record=RECORD, version=version, time_extracted=extracted
+                ).to_dict()
+            )
+        )
+    )
+    assert line.endswith(b"}\n") and line.count(b"\n") == 1
+    assert list(direct) == list(sdk)  # same keys, same order
+    assert direct == sdk
+    assert before <= extracted <= dt.datetime.now(dt.timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def store() -> t.Iterator[Sandbox]:
+    with Sandbox(SandboxOptions(seed=5, orders=30, products=10, customers=10)) as sandbox:
+        yield sandbox
+
+
+def test_stream_maps_still_apply(store: Sandbox) -> None:
+    """Aliases and filters need the SDK's message path; the direct lines must step aside."""
+    config = {
+        **store.tap_config(),
+        "stream_maps": {
+            "brands": {
+                "__alias__": "brand_names",
+                "__else__": None,
+                "store_hash": "store_hash",
+                "id": "id",
+                "name": "name",
+            }
+        },
+    }
+    run = run_tap(config, streams=["brands", "coupons"])
+    assert run.returncode == 0, run.stderr
+    brands = run.records("brand_names")
+    assert brands and not run.records("brands")
+    assert all(set(record) == {"store_hash", "id", "name"} for record in brands)
+    coupons = run.records("coupons")
+    assert coupons and all("store_hash" in record for record in coupons)
