@@ -142,11 +142,11 @@ class BigCommerceStream(Stream):
         message object, its dict and the generic serialisation would reproduce the
         record as it is; the writer encodes it directly instead (same bytes).
         """
-        line = self._direct_record_line()
-        if line is None:
+        writer = self._direct_writer
+        if writer is None:
             super()._write_record_message(record)
             return
-        self._direct_writer.write_record(line, record)
+        writer.write_record(self._direct_record_line(), record)
         self.state_manager.is_flushed = False
 
     @functools.cached_property
@@ -159,14 +159,11 @@ class BigCommerceStream(Stream):
             return None
         return None if maps[0].flattening_enabled else writer
 
-    def _direct_record_line(self) -> RecordLine | None:
-        if self._direct_writer is None:
-            return None
+    def _direct_record_line(self) -> RecordLine:
         line = self._record_line
         if line is None or line.version != self._stream_version:
-            line = self._record_line = RecordLine(
-                self.stream_maps[0].stream_alias, self._stream_version
-            )
+            alias = self.stream_maps[0].stream_alias
+            line = self._record_line = RecordLine(alias, self._stream_version)
         return line
 
     def _warn_undeclared(self, dropped: list[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
@@ -38,7 +39,29 @@ __version__ = "0.1.0"
 
 
 GC_THRESHOLDS = (100_000, 50, 100)
-"""Collector thresholds during a sync (CPython's defaults are 700, 10, 10)."""
+"""Collector thresholds while the tap runs (CPython's defaults are 700, 10, 10)."""
+
+
+@contextlib.contextmanager
+def collector_tuned_for_pages() -> t.Iterator[None]:
+    """Run with the garbage collector tuned for a stream of large acyclic pages.
+
+    Every API page decodes into tens of thousands of dicts and lists. With the
+    default thresholds the collector runs every 700 of them and its older
+    generations keep re-scanning the SDK, the schemas and the pages in flight; in
+    the benchmark that doubled the time spent decoding. JSON trees hold no cycles,
+    so collecting rarely loses nothing: the objects alive at start are frozen out
+    of every collection and the young generation is made large. Both are undone
+    afterwards, for callers that run the tap in-process.
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 class TapBigCommerce(Tap):
@@ -165,31 +188,12 @@ class TapBigCommerce(Tap):
             )
         self._missing_scopes.setdefault(key, []).append(stream)
 
-    def sync_all(self) -> None:
-        """Sync, with the garbage collector tuned for a stream of large acyclic pages.
-
-        Every API page decodes into tens of thousands of dicts and lists. With the
-        default thresholds the collector runs every 700 of them and its older
-        generations keep re-scanning the SDK, the schemas and pages still in
-        flight; in the benchmark that doubled the time spent decoding. JSON trees
-        hold no cycles, so collecting rarely loses nothing: the objects alive now
-        are frozen out of every collection and the young generation is made large.
-        Both are undone afterwards, for callers that sync in-process.
-        """
-        thresholds = gc.get_threshold()
-        gc.freeze()
-        gc.set_threshold(*GC_THRESHOLDS)
-        try:
-            super().sync_all()
-        finally:
-            gc.set_threshold(*thresholds)
-            gc.unfreeze()
-
     @classmethod
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
         """Run the tap; failures the user can fix end with their message, not a traceback."""
         try:
-            super().invoke(*args, **kwargs)
+            with collector_tuned_for_pages():
+                super().invoke(*args, **kwargs)
         except (BigCommerceError, AuthError) as exc:
             cls.logger.error("%s", exc)
             sys.exit(1)
