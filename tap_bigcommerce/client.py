@@ -75,7 +75,7 @@ class BigCommerceStream(Stream):
             "description": "The store the record comes from (part of every primary key).",
         }
         super().__init__(tap=tap, schema=schema)
-        self._field_plan = FieldPlan.from_schema(schema, stream=self.name)
+        self._field_plan = FieldPlan(schema, stream=self.name)
         self._undeclared_seen: set[str] = set()
         self._progress: Progress | None = None
         self._record_line: RecordLine | None = None

@@ -92,10 +92,6 @@ class FieldPlan:
         self.objects = tuple(objects)
         self.arrays = tuple(arrays)
 
-    @classmethod
-    def from_schema(cls, schema: t.Mapping[str, t.Any], *, stream: str) -> FieldPlan:
-        return cls(schema, stream=stream)
-
     def apply(self, record: dict[str, t.Any]) -> list[str]:
         """Rewrite the record in place; return the paths of undeclared properties dropped."""
         dropped: list[str] = []

@@ -41,7 +41,7 @@ def test_plan_rewrites_only_what_the_schema_says() -> None:
         "billing_address": {"zip": 12345},
         "line_items": [{"date_added": "2012-11-20T02:00:00+02:00"}],
     }
-    FieldPlan.from_schema(SCHEMA, stream="orders").apply(record)
+    FieldPlan(SCHEMA, stream="orders").apply(record)
     assert record == {
         "id": 7,
         "date_modified": "2012-11-20T00:00:00+00:00",
@@ -56,6 +56,6 @@ def test_plan_rewrites_only_what_the_schema_says() -> None:
 
 def test_an_unparseable_date_is_kept_and_reported(caplog: pytest.LogCaptureFixture) -> None:
     record = {"date_modified": "not a date"}
-    FieldPlan.from_schema(SCHEMA, stream="orders").apply(record)
+    FieldPlan(SCHEMA, stream="orders").apply(record)
     assert record == {"date_modified": "not a date"}
     assert "'date_modified' holds 'not a date'" in caplog.text
