@@ -20,13 +20,15 @@ $(UV):
 	$(PYTHON) -m venv $(UV_VENV)
 	$(UV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set (many CI images),
+# every tap start would otherwise compile singer-sdk and its imports again (about 0.6 s).
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	@touch $@
 
 $(MELTANO): $(UV) requirements/meltano.lock.txt
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(MELTANO_VENV)
-	$(UV) pip install --quiet --python $(MELTANO_VENV)/bin/python --require-hashes -r requirements/meltano.lock.txt
+	$(UV) pip install --quiet --compile-bytecode --python $(MELTANO_VENV)/bin/python --require-hashes -r requirements/meltano.lock.txt
 	@touch $@
 
 $(CHECK_JSONSCHEMA): $(UV) requirements/lint.lock.txt

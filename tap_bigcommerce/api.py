@@ -123,12 +123,16 @@ class StoreApi:
         *,
         scope: str,
         stream: str | None = None,
+        decode: Callable[[bytes], t.Any] | None = None,
     ) -> ApiResponse:
         """GET `path` (e.g. `/v2/orders`), retrying what is worth retrying.
 
         `scope` is the OAuth scope the endpoint needs; it is only used to tell the
-        user what to grant when the API answers 403.
+        user what to grant when the API answers 403. `decode` turns a 200 body into
+        `body` (plain msgspec decoding by default); a `msgspec.DecodeError` from it
+        means a truncated or malformed body, which is retried.
         """
+        decode = decode or _DECODER.decode
         url = self.base_url + path
         delays = self._backoff_delays()
         attempt = 0
@@ -156,7 +160,7 @@ class StoreApi:
                 status = response.status_code
                 if status == 200:
                     try:
-                        return ApiResponse(status, response.headers, _DECODER.decode(content))
+                        return ApiResponse(status, response.headers, decode(content))
                     except msgspec.DecodeError:
                         last_problem = "a truncated or malformed JSON body"
                 elif status == 204:

@@ -11,6 +11,10 @@ Three ideas shape this module (see DESIGN §3):
   variants, addresses) are emitted by child streams straight from that payload,
   one child sync per parent page, at no extra request.
 * Child streams keep no state per parent: state stays O(streams).
+
+List pages are decoded straight into their schema's types (`decoding`), which
+conforms them inside msgspec; `records.FieldPlan` conforms what arrives as plain
+dicts (other endpoints, or a stream whose pages the typed decoder gave up on).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import typing as t
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+import msgspec
 from singer_sdk.helpers._util import utc_now
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.mapper import SameRecordTransform
@@ -28,12 +33,14 @@ from singer_sdk.singerlib import RecordMessage
 from singer_sdk.streams import Stream
 
 from tap_bigcommerce.dates import format_timestamp, parse_timestamp
+from tap_bigcommerce.decoding import PageDecoder, TypedRecord, Unsupported
 from tap_bigcommerce.errors import BigCommerceError, MissingScopeError
 from tap_bigcommerce.output import RecordLine, StateFlushingWriter
 from tap_bigcommerce.parallel import map_in_order, merge_concurrently
 from tap_bigcommerce.progress import Progress
 from tap_bigcommerce.records import FieldPlan
 from tap_bigcommerce.schemas import load_schema
+from tap_bigcommerce.schemas.sources import EMBEDDINGS
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -97,12 +104,50 @@ class BigCommerceStream(Stream):
     def api(self) -> StoreApi:
         return self.tap.api(self.store_hash)
 
-    def get(self, params: Mapping[str, t.Any] | None = None, path: str | None = None) -> t.Any:
-        """The decoded body of one GET (None for BigCommerce's 204 past the last page)."""
-        return self.api.get(path or self.path, params, scope=self.scope, stream=self.name).body
+    def get(
+        self,
+        params: Mapping[str, t.Any] | None = None,
+        path: str | None = None,
+        *,
+        typed: bool = False,
+    ) -> t.Any:
+        """The decoded body of one GET (None for BigCommerce's 204 past the last page).
 
-    def normalise(self, record: dict[str, t.Any]) -> dict[str, t.Any]:
-        """Tag the record with its store and conform it to the schema (see `records`)."""
+        `typed`: the body is a page of this stream's own records, to be decoded into
+        conformed `TypedRecord`s (see `decoding`) when the stream allows it.
+        """
+        decoder = self._page_decoder if typed else None
+        return self.api.get(
+            path or self.path,
+            params,
+            scope=self.scope,
+            stream=self.name,
+            decode=decoder.decode if decoder is not None else None,
+        ).body
+
+    @functools.cached_property
+    def _page_decoder(self) -> PageDecoder | None:
+        if self.config.get("batch_config"):
+            return None  # the SDK's batch files are written from plain dicts
+        try:
+            return PageDecoder(
+                self._field_plan,
+                envelope="v3" if self.path.startswith("/v3/") else "v2",
+                added=embedded_child_keys(self.name, self._field_plan),
+                on_undeclared=self._warn_undeclared,
+            )
+        except Unsupported as exc:
+            self.logger.debug("Stream '%s': pages are decoded plainly (%s).", self.name, exc)
+            return None
+
+    def normalise(self, record: t.Any) -> t.Any:
+        """Tag the record with its store and conform it to the schema (see `records`).
+
+        A `TypedRecord` was conformed while its page was decoded.
+        """
+        if isinstance(record, TypedRecord):
+            record.store_hash = self.store_hash  # type: ignore[attr-defined]
+            return record
         record["store_hash"] = self.store_hash
         dropped = self._field_plan.apply(record)
         if dropped:
@@ -144,6 +189,8 @@ class BigCommerceStream(Stream):
         """
         writer = self._direct_writer
         if writer is None:
+            if isinstance(record, TypedRecord):
+                record = msgspec.to_builtins(record)
             super()._write_record_message(record)
             return
         writer.write_record(self._direct_record_line(), record)
@@ -472,7 +519,7 @@ class V2KeysetStream(KeysetStream):
             params["min_date_modified"] = format_timestamp(window.start)
         if up_to_id is not None:
             params["max_id"] = up_to_id
-        return _expect_list(self.get(params), self.name)
+        return _expect_list(self.get(params, typed=True), self.name)
 
 
 class V3KeysetStream(KeysetStream):
@@ -497,7 +544,7 @@ class V3KeysetStream(KeysetStream):
             params["id:max"] = up_to_id
         if self.include:
             params["include"] = self.include
-        page, _ = _expect_v3(self.get(params), self.name)
+        page, _ = _expect_v3(self.get(params, typed=True), self.name)
         return page
 
 
@@ -512,7 +559,7 @@ class V3CursorStream(IncrementalStream):
             params["date_modified:min"] = format_timestamp(window.start)
         if self.include:
             params["include"] = self.include
-        yield from read_cursor_pages(self, self.path, params)
+        yield from read_cursor_pages(self, self.path, params, typed=True)
 
 
 class FullTableStream(BigCommerceStream):
@@ -520,7 +567,7 @@ class FullTableStream(BigCommerceStream):
 
     def read_records(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
         del context
-        for page in read_pages(self, self.path):
+        for page in read_pages(self, self.path, typed=True):
             self.sync_children(page)
             yield from page
 
@@ -569,7 +616,9 @@ class ListChangedError(BigCommerceError):
 PAGE_NUMBER_ATTEMPTS = 3
 
 
-def read_pages(stream: BigCommerceStream, path: str) -> Iterator[list[dict[str, t.Any]]]:
+def read_pages(
+    stream: BigCommerceStream, path: str, *, typed: bool = False
+) -> Iterator[list[dict[str, t.Any]]]:
     """Every page of a full list, v2 or v3, at 250 per page.
 
     Page numbers shift when records are created or deleted during the read, which
@@ -583,7 +632,7 @@ def read_pages(stream: BigCommerceStream, path: str) -> Iterator[list[dict[str, 
         changed = False
         page_number = 1
         while True:
-            body = stream.get({"page": page_number, "limit": PAGE_SIZE}, path=path)
+            body = stream.get({"page": page_number, "limit": PAGE_SIZE}, path=path, typed=typed)
             if is_v3:
                 page, pagination = _expect_v3(body, stream.name)
                 if total is None:
@@ -624,7 +673,11 @@ def read_list(stream: BigCommerceStream, path: str) -> Iterator[dict[str, t.Any]
 
 
 def read_cursor_pages(
-    stream: BigCommerceStream, path: str, params: Mapping[str, t.Any] | None = None
+    stream: BigCommerceStream,
+    path: str,
+    params: Mapping[str, t.Any] | None = None,
+    *,
+    typed: bool = False,
 ) -> Iterator[list[dict[str, t.Any]]]:
     """Every page of a v3 cursor list (`after=end_cursor`), 250 per page.
 
@@ -634,7 +687,9 @@ def read_cursor_pages(
     base = {**(params or {}), "limit": PAGE_SIZE}
     cursor: str | None = None
     while True:
-        body = stream.get(base if cursor is None else {**base, "after": cursor}, path=path)
+        body = stream.get(
+            base if cursor is None else {**base, "after": cursor}, path=path, typed=typed
+        )
         page, _ = _expect_v3(body, stream.name)
         cursor_meta = ((body or {}).get("meta") or {}).get("cursor_pagination") or {}
         if page:
@@ -673,7 +728,7 @@ class CreatedWindowStream(IncrementalStream):
             params["created:min"] = format_timestamp(window.start)
         page_number = 1
         while True:
-            body = self.get({**params, "page": page_number, "limit": PAGE_SIZE})
+            body = self.get({**params, "page": page_number, "limit": PAGE_SIZE}, typed=True)
             page, pagination = _expect_v3(body, self.name)
             if page:
                 yield page
@@ -707,6 +762,25 @@ class PerParentWindowStream(IncrementalStream):
                 for record in page:
                     record.setdefault(self.parent_key, parent_id)
                 yield page
+
+
+def embedded_child_keys(parent: str, plan: FieldPlan) -> dict[str, frozenset[str]]:
+    """The keys each embedded child adds to its copies of the parent's nested records.
+
+    By level path (`consignments.shipping.`): the child's declared properties that
+    the parent does not declare there (the parent's id, the store).
+    """
+    added: dict[str, frozenset[str]] = {}
+    for embedding in EMBEDDINGS:
+        if embedding.parent != parent:
+            continue
+        child = frozenset(load_schema(embedding.child)["properties"]) | {"store_hash"}
+        for at in embedding.at:
+            level = plan
+            for name in at.split("."):
+                level = dict(level.objects + level.arrays)[name]
+            added[level.path] = added.get(level.path, frozenset()) | (child - level.declared)
+    return added
 
 
 def request_cost(stream_type: type[BigCommerceStream]) -> str:

@@ -1,4 +1,4 @@
-"""The record path: from an API payload to what the SDK writes, in one cheap pass.
+"""The conformance rules, and the pass that applies them to plainly decoded records.
 
 Which fields hold timestamps, text and booleans, and which properties each level
 declares, is read from a stream's schema once. Per record the tap then touches
@@ -15,11 +15,15 @@ only those fields:
   boolean-only fields become booleans, exactly as the SDK's recursive
   conformance would do (tests compare the two paths record by record).
 
-This runs for every field of every record, so it is written for CPython's cost
-model: the common case (nothing to change at a level) is decided by set
-operations that iterate in C (`map(type, map(record.get, names))`), and Python
-loops run only over the few fields that need rewriting. A level's path in the
-record is fixed when the plan is built, not formatted per call.
+List pages are decoded straight into Structs that apply these rules inside
+msgspec (`decoding`), which also uses this plan for what the Structs cannot do.
+The pass below conforms the records that arrive as plain dicts (other endpoints,
+or pages the typed decoder gave up on). It still runs for every field of such a
+record, so it is written for CPython's cost model: the common case (nothing to
+change at a level) is decided by set operations that iterate in C
+(`map(type, map(record.get, names))`), and Python loops run only over the few
+fields that need rewriting. A level's path in the record is fixed when the plan
+is built, not formatted per call.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ class FieldPlan:
         "booleans",
         "dates",
         "declared",
+        "names",
         "objects",
         "path",
         "stream",
@@ -64,6 +69,8 @@ class FieldPlan:
         self.path = path
         """Where this level sits in the record (`consignments.shipping.`), for messages."""
         properties = schema.get("properties") or {}
+        self.names = tuple(properties)
+        """The declared properties in the schema's order."""
         self.declared = frozenset(properties)
         dates: list[str] = []
         texts: list[str] = []
@@ -107,7 +114,7 @@ class FieldPlan:
         for name in self.dates:
             value = get(name)
             if value is not None:
-                self._rewrite_date(record, name, value)
+                record[name] = self.conform_date(name, value)
         if not _NUMBER_TYPES.isdisjoint(map(type, map(get, self.texts))):
             for name in self.texts:
                 value = get(name)
@@ -133,10 +140,11 @@ class FieldPlan:
                     if type(item) is dict:
                         sub._apply(item, dropped)
 
-    def _rewrite_date(self, record: dict[str, t.Any], name: str, value: t.Any) -> None:
+    def conform_date(self, name: str, value: t.Any) -> t.Any:
+        """The tap's form of a non-null value of the date field `name` at this level."""
         if isinstance(value, str):
             try:
-                record[name] = to_iso(value)
+                return to_iso(value)
             except ValueError:
                 LOGGER.warning(
                     "Stream '%s': field '%s%s' holds %r, which is not a timestamp; "
@@ -148,4 +156,5 @@ class FieldPlan:
                 )
         elif isinstance(value, int | float) and not isinstance(value, bool):
             # Some v2 dates (gift certificates) may come as Unix seconds.
-            record[name] = format_timestamp(epoch_to_datetime(value))
+            return format_timestamp(epoch_to_datetime(value))
+        return value

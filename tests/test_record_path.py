@@ -1,9 +1,9 @@
 """The cheap record path sends targets exactly what the SDK's own path would.
 
 Both paths run in-process against the same sandbox store: the tap as shipped
-(its one-pass conformance, SDK conformance off) and the tap with the SDK's
-recursive conformance doing the work instead. Every record of every stream must
-be identical.
+(pages decoded into their schemas' Structs, its one-pass conformance, SDK
+conformance off) and the tap with plain decoding and the SDK's recursive
+conformance doing the work instead. Every record of every stream must be identical.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from singer_sdk.streams import Stream
 
 from tap_bigcommerce.client import BigCommerceStream
 from tap_bigcommerce.dates import epoch_to_datetime, format_timestamp, to_iso
+from tap_bigcommerce.decoding import PageDecoder
 from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
 from tap_bigcommerce.tap import TapBigCommerce
 
@@ -75,9 +76,22 @@ def test_fast_path_records_equal_the_sdk_conformed_records(
     store: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = {**store.tap_config(), "window_lag_seconds": 0, "max_workers": 1}
-    fast = sync_in_process(config)
+    decoders: list[PageDecoder] = []
+    with monkeypatch.context() as patch:
+        original_init = PageDecoder.__init__
+
+        def remember(decoder: PageDecoder, *args: t.Any, **kwargs: t.Any) -> None:
+            original_init(decoder, *args, **kwargs)
+            decoders.append(decoder)
+
+        patch.setattr(PageDecoder, "__init__", remember)
+        fast = sync_in_process(config)
+    # The typed decoder did the fast run's pages and never gave up on one.
+    assert len(decoders) >= 20
+    assert all(decoder.enabled for decoder in decoders)
 
     with monkeypatch.context() as patch:
+        patch.setattr(BigCommerceStream, "_page_decoder", None)
         patch.setattr(BigCommerceStream, "TYPE_CONFORMANCE_LEVEL", TypeConformanceLevel.RECURSIVE)
         patch.setattr(BigCommerceStream, "normalise", reference_normalise)
         # The SDK's own per-record message path (message objects, deselection walk,

@@ -19,7 +19,9 @@ What the translation does, in order:
    stores send values outside them), cut recursive references with an object without properties;
 3. apply the stream's grafts and the ``sources.WIDENINGS`` table;
 4. emit Singer-friendly JSON Schema: every property nullable except the stream's primary keys,
-   ``additionalProperties`` left open, descriptions (one line) only on top-level properties.
+   ``additionalProperties`` left open, descriptions (one line) only on top-level properties;
+5. give each embedded child stream and its parent one declaration of the records they share
+   (``share_embedded``).
 """
 
 from __future__ import annotations
@@ -38,8 +40,10 @@ from urllib.parse import unquote
 import yaml
 
 from tap_bigcommerce.schemas.sources import (
+    EMBEDDINGS,
     STREAMS,
     WIDENINGS,
+    Embedding,
     Graft,
     StreamSource,
     Widening,
@@ -525,6 +529,111 @@ def build(specs: Specs, source: StreamSource) -> Schema:
     return finish(record, top=True, keys=source.primary_keys)
 
 
+# --------------------------------------------------------------------------------------------------
+# Embedded children: one declaration for the records a parent and its child share
+
+
+def _merged_property(kept: Schema, other: Schema) -> Schema:
+    """One declaration accepting what either does: properties united, types united.
+
+    A string on either side makes the field text (``_one_scalar_type``), as a declared
+    string-or-number does; a ``format`` on either side of a text field is kept.
+    """
+    types_a, types_b = _types_of(kept), _types_of(other)
+    if types_a is None or types_b is None:
+        return {k: v for k, v in kept.items() if k == "description"}
+    merged: Schema = {}
+    _set_types(merged, [*types_a, *types_b])
+    _set_types(merged, _one_scalar_type(_types_of(merged)))
+    formats = {s["format"] for s in (kept, other) if "format" in s}
+    if len(formats) == 1 and set(_types_of(merged) or []) <= {"string", "null"}:
+        merged["format"] = formats.pop()
+    if "properties" in kept or "properties" in other:
+        merged["properties"] = _merged_properties(
+            kept.get("properties") or {}, other.get("properties") or {}, descriptions=False
+        )
+    if "items" in kept and "items" in other:
+        merged["items"] = _merged_property(kept["items"], other["items"])
+    elif "items" in kept or "items" in other:
+        merged["items"] = copy.deepcopy(kept.get("items", other.get("items")))
+    if "description" in kept:
+        merged["description"] = kept["description"]
+    return merged
+
+
+def _merged_properties(
+    kept: Mapping[str, Schema], other: Mapping[str, Schema], *, descriptions: bool
+) -> dict[str, Schema]:
+    merged: dict[str, Schema] = {}
+    for name in [*kept, *(n for n in other if n not in kept)]:
+        if name in kept and name in other:
+            merged[name] = _merged_property(kept[name], other[name])
+        else:
+            merged[name] = copy.deepcopy(kept.get(name) or other[name])
+            if not descriptions:
+                merged[name].pop("description", None)
+    return merged
+
+
+def _embedded_positions(parent: Schema, path: str, where: str) -> Schema:
+    """The schema of the records found at ``path`` (dotted names, arrays stepped into)."""
+    node = parent
+    for name in path.split("."):
+        prop = (node.get("properties") or {}).get(name)
+        if prop is None:
+            raise GenerationError(f"{where}: {path!r} is not in the parent's schema")
+        node = prop["items"] if "array" in (_types_of(prop) or []) else prop
+    if "properties" not in node:
+        raise GenerationError(f"{where}: {path!r} holds no records with properties")
+    return node
+
+
+def share_embedded(schemas: dict[str, Schema], embedding: Embedding) -> None:
+    """Make a child stream and its parent declare the records they share alike.
+
+    An embedded child's records are the objects at ``embedding.at`` in its parent's
+    records. Both specs describe them, not always alike (a field one of them omits,
+    money as a number in one and a decimal string in the other). Declared once, the
+    same value has the same type in both tables, neither stream drops a field the
+    other keeps, and the tap can conform such a page once for both (``decoding``).
+    Fields only the child declares at its top level are the keys the tap adds (the
+    parent's id); the parent's ``left_out`` fields are the ones the child omits, and
+    ``converted`` fields keep each stream's own declaration (the child rewrites them).
+    """
+    parent, child = schemas[embedding.parent], schemas[embedding.child]
+    where = f"{embedding.child} in {embedding.parent}"
+    positions = [_embedded_positions(parent, at, where) for at in embedding.at]
+    child_props: dict[str, Schema] = child["properties"]
+    own = embedding.converted
+    added = {
+        n: p
+        for n, p in child_props.items()
+        if n in own or all(n not in p2["properties"] for p2 in positions)
+    }
+    shared: dict[str, Schema] = {n: p for n, p in child_props.items() if n not in added}
+    for position in positions:
+        theirs = {
+            n: p for n, p in position["properties"].items() if n not in embedding.left_out | own
+        }
+        shared = _merged_properties(shared, theirs, descriptions=True)
+    required = set(child.get("required", []))
+    child["properties"] = {
+        **{n: _non_null(p) if n in required else _nullable(p) for n, p in shared.items()},
+        **added,
+    }
+    for position in positions:
+        left_out = {
+            n: p for n, p in position["properties"].items() if n in embedding.left_out | own
+        }
+        position["properties"] = {
+            **{
+                n: _nullable({k: v for k, v in p.items() if k != "description"})
+                for n, p in shared.items()
+            },
+            **left_out,
+        }
+
+
 def dumps(schema: Schema) -> str:
     """The committed file format: sorted keys, 2-space indent, trailing newline."""
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -535,7 +644,10 @@ def generate(spec_dir: Path) -> dict[str, str]:
     if not spec_dir.is_dir():
         raise GenerationError(f"spec directory not found: {spec_dir}")
     specs = Specs(spec_dir)
-    return {f"{s.name}.json": dumps(build(specs, s)) for s in STREAMS}
+    schemas = {s.name: build(specs, s) for s in STREAMS}
+    for embedding in EMBEDDINGS:
+        share_embedded(schemas, embedding)
+    return {f"{name}.json": dumps(schema) for name, schema in schemas.items()}
 
 
 def write(files: Mapping[str, str], out_dir: Path) -> None:

@@ -14,6 +14,7 @@ from tap_bigcommerce.client import (
     V3CursorStream,
     V3KeysetStream,
 )
+from tap_bigcommerce.decoding import copy_record, is_record
 
 PRODUCTS_SCOPE = "store_v2_products_read_only"
 OPTIONS_PAGE = 10
@@ -83,8 +84,8 @@ class ProductChildStream(EmbeddedChildStream):
     def extract(self, parent: Mapping[str, t.Any]) -> Iterator[dict[str, t.Any]]:
         children = parent.get(self.include_name)
         for child in children if isinstance(children, list) else ():
-            if isinstance(child, dict):
-                yield {**child, "product_id": child.get("product_id", parent["id"])}
+            if is_record(child):
+                yield copy_record(child, product_id=child.get("product_id", parent["id"]))
 
 
 class ProductVariantsStream(ProductChildStream):
@@ -134,8 +135,8 @@ class ProductOptionSetStream(ChildStream):
         for product in products.values():
             children = product.get(self.include_name)
             for child in children if isinstance(children, list) else ():
-                if isinstance(child, dict):
-                    yield {**child, "product_id": child.get("product_id", product["id"])}
+                if is_record(child):
+                    yield copy_record(child, product_id=child.get("product_id", product["id"]))
 
     def _parent_stream(self) -> ProductsStream:
         stream = self.tap.streams["products"]

@@ -7,6 +7,7 @@ import typing as t
 from collections.abc import Iterator, Mapping
 
 from tap_bigcommerce.client import EmbeddedChildStream, FullTableStream, V3CursorStream
+from tap_bigcommerce.decoding import copy_record, is_record
 
 CUSTOMERS_SCOPE = "store_v2_customers_read_only"
 
@@ -28,8 +29,8 @@ class CustomerChildStream(EmbeddedChildStream):
     def extract(self, parent: Mapping[str, t.Any]) -> Iterator[dict[str, t.Any]]:
         children = parent.get(self.include_name)
         for child in children if isinstance(children, list) else ():
-            if isinstance(child, dict):
-                yield {**child, "customer_id": child.get("customer_id", parent["id"])}
+            if is_record(child):
+                yield copy_record(child, customer_id=child.get("customer_id", parent["id"]))
 
 
 class CustomerAddressesStream(CustomerChildStream):
@@ -57,10 +58,17 @@ class CustomerFormFieldValuesStream(CustomerChildStream):
     primary_keys: t.ClassVar[tuple[str, ...]] = ("store_hash", "customer_id", "name")
 
     def extract(self, parent: Mapping[str, t.Any]) -> Iterator[dict[str, t.Any]]:
-        """One type per column: a checkbox list becomes its JSON text (numbers become text)."""
+        """One type per column: a checkbox list becomes its JSON text, a number its text.
+
+        The parent keeps the answer as it came (`schemas.sources.EMBEDDINGS`: `value`
+        is converted), so the child converts it itself.
+        """
         for record in super().extract(parent):
-            if isinstance(record.get("value"), list | dict):
-                record["value"] = json.dumps(record["value"], ensure_ascii=False)
+            value = record.get("value")
+            if isinstance(value, list | dict):
+                record["value"] = json.dumps(value, ensure_ascii=False)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                record["value"] = str(value)
             yield record
 
 

@@ -13,21 +13,23 @@ from tap_bigcommerce.client import (
     V2KeysetStream,
     Window,
 )
+from tap_bigcommerce.decoding import copy_record, is_record
 
 ORDERS_SCOPE = "store_v2_orders_read_only"
+_LINE_ITEMS = frozenset({"line_items"})
 
 
 def _consignment_groups(order: Mapping[str, t.Any]) -> Iterator[list[t.Any]]:
     """Each list of consignments in `consignment_structure=object` form."""
     consignments = order.get("consignments")
-    if not isinstance(consignments, dict):
+    if not is_record(consignments):
         return
     for key in ("shipping", "pickups", "downloads"):
         group = consignments.get(key)
         if isinstance(group, list):
             yield group
     email = consignments.get("email")
-    if isinstance(email, dict) and isinstance(email.get("gift_certificates"), list):
+    if is_record(email) and isinstance(email.get("gift_certificates"), list):
         yield email["gift_certificates"]
 
 
@@ -63,10 +65,16 @@ class OrdersStream(V2KeysetStream):
         finally:
             self._deleted_pass = False
 
-    def get(self, params: Mapping[str, t.Any] | None = None, path: str | None = None) -> t.Any:
+    def get(
+        self,
+        params: Mapping[str, t.Any] | None = None,
+        path: str | None = None,
+        *,
+        typed: bool = False,
+    ) -> t.Any:
         if self._deleted_pass and path is None:
             params = {**(params or {}), "is_deleted": "true"}
-        return super().get(params, path)
+        return super().get(params, path, typed=typed)
 
     def sync_children(self, parents: list[dict[str, t.Any]]) -> None:
         """Children of live orders only: a deleted order's sub-resources are gone."""
@@ -87,12 +95,12 @@ class OrderProductsStream(EmbeddedChildStream):
         seen: set[t.Any] = set()
         for group in _consignment_groups(parent):
             for consignment in group:
-                items = consignment.get("line_items") if isinstance(consignment, dict) else None
+                items = consignment.get("line_items") if is_record(consignment) else None
                 for item in items if isinstance(items, list) else ():
                     # A line item split across consignments appears once per consignment.
-                    if isinstance(item, dict) and "id" in item and item["id"] not in seen:
+                    if is_record(item) and "id" in item and item["id"] not in seen:
                         seen.add(item["id"])
-                        yield {**item, "order_id": item.get("order_id", parent["id"])}
+                        yield copy_record(item, order_id=item.get("order_id", parent["id"]))
 
 
 class OrderChildStream(EmbeddedChildStream):
@@ -110,12 +118,10 @@ class OrderShippingAddressesStream(EmbeddedChildStream):
 
     def extract(self, parent: Mapping[str, t.Any]) -> Iterator[dict[str, t.Any]]:
         consignments = parent.get("consignments")
-        shipping = consignments.get("shipping") if isinstance(consignments, dict) else None
+        shipping = consignments.get("shipping") if is_record(consignments) else None
         for consignment in shipping if isinstance(shipping, list) else ():
-            if isinstance(consignment, dict) and "id" in consignment:
-                address = {k: v for k, v in consignment.items() if k != "line_items"}
-                address["order_id"] = parent["id"]
-                yield address
+            if is_record(consignment) and "id" in consignment:
+                yield copy_record(consignment, without=_LINE_ITEMS, order_id=parent["id"])
 
 
 class OrderConsignmentsStream(OrderChildStream):
@@ -127,8 +133,8 @@ class OrderConsignmentsStream(OrderChildStream):
 
     def extract(self, parent: Mapping[str, t.Any]) -> Iterator[dict[str, t.Any]]:
         consignments = parent.get("consignments")
-        if isinstance(consignments, dict) and "url" not in consignments:
-            yield {**consignments, "order_id": parent["id"]}
+        if is_record(consignments) and "url" not in consignments:
+            yield copy_record(consignments, order_id=parent["id"])
 
 
 class OrderFeesStream(OrderChildStream):
@@ -140,8 +146,8 @@ class OrderFeesStream(OrderChildStream):
     def extract(self, parent: Mapping[str, t.Any]) -> Iterator[dict[str, t.Any]]:
         fees = parent.get("fees")
         for fee in fees if isinstance(fees, list) else ():
-            if isinstance(fee, dict):
-                yield {**fee, "order_id": parent["id"]}
+            if is_record(fee):
+                yield copy_record(fee, order_id=parent["id"])
 
 
 class OrderRequestChildStream(PerParentChildStream):

@@ -10,6 +10,7 @@ from tap_bigcommerce.client import (
     PerParentWindowStream,
     V2SingletonStream,
 )
+from tap_bigcommerce.decoding import is_record
 
 INFORMATION_SCOPE = "store_v2_information_read_only"
 CONTENT_SCOPE = "store_v2_content_read_only"
@@ -106,7 +107,7 @@ class InventoryItemsStream(FullTableStream):
     def read_records(self, context: t.Any) -> Iterator[dict[str, t.Any]]:
         for record in super().read_records(context):
             identity = record.get("identity")
-            if isinstance(identity, dict):
+            if is_record(identity):
                 record.setdefault("variant_id", identity.get("variant_id"))
             yield record
 

@@ -101,6 +101,7 @@ def variants(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
                 "gtin": "",
                 "mpn": r.choice(("", f"MPN-{vid}")),
                 "image_url": r.choice(("", f"{CDN}/{row.id}/variants/{vid}.jpg")),
+                "map_price": round(vprice * 1.1, 2) if k % 2 else 0,
             }
         )
     return out
