@@ -32,6 +32,16 @@ if t.TYPE_CHECKING:
 
 RETRIABLE_STATUSES = frozenset({500, 502, 503, 504, 507, 509})
 _DECODER = msgspec.json.Decoder()
+BODY_CHUNK_BYTES = 1 << 20
+"""How much of a body is read per call: requests' default (10 KB) costs a Python-level
+iteration, and a hand-over of the GIL between threads, for every 10 KB of a page."""
+_TRANSIENT_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+"""The request may not have reached the store, or its answer was cut: a GET is safe to repeat."""
 
 
 @dataclass(frozen=True)
@@ -148,11 +158,12 @@ class StoreApi:
                     params=params,
                     headers={"X-Auth-Token": token},
                     timeout=self._timeout,
+                    stream=True,
                 )
-                content = response.content
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                # Dropped connections, resets and read timeouts: the request may not
-                # have reached the store, and a GET is safe to repeat.
+                with response:
+                    content = b"".join(response.iter_content(BODY_CHUNK_BYTES))
+            except _TRANSIENT_ERRORS as exc:
+                # Dropped connections, resets, read timeouts and cut bodies.
                 self.budget.release(None)
                 last_problem = f"{type(exc).__name__} (connection dropped or timed out)"
             else:

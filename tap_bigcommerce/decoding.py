@@ -99,6 +99,10 @@ class TypedRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
             if value is not UNSET:
                 yield name, value
 
+    def __bool__(self) -> bool:
+        """Always true, as a record is: `if record` must not count its fields."""
+        return True
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys())
 
@@ -119,7 +123,9 @@ def copy_record(
 ) -> t.Any:
     """A shallow copy of `record` with `values` set and the keys in `without` left out."""
     if isinstance(record, TypedRecord):
-        return msgspec.structs.replace(record, **dict.fromkeys(without, UNSET), **values)
+        if without:
+            values.update(dict.fromkeys(without, UNSET))
+        return msgspec.structs.replace(record, **values)
     copied = {k: v for k, v in record.items() if k not in without} if without else dict(record)
     copied.update(values)
     return copied

@@ -77,3 +77,18 @@ def test_stream_maps_still_apply(store: Sandbox) -> None:
     coupons = run.records("coupons")
     assert coupons
     assert all("store_hash" in record for record in coupons)
+
+
+def test_records_written_by_the_stream_are_counted_in_the_sdk_metric(store: Sandbox) -> None:
+    """The streams write their records themselves; the `record_count` metric must still add up."""
+    run = run_tap(store.tap_config(), streams=["orders", "order_products", "customers"])
+    assert run.returncode == 0, run.stderr
+    counted: dict[str, int] = {}
+    for line in run.stderr.splitlines():
+        if "METRIC:" in line and '"record_count"' in line:
+            metric = json.loads(line.split("METRIC:", 1)[1])
+            stream = metric["tags"]["stream"]
+            counted[stream] = counted.get(stream, 0) + metric["value"]
+    for stream in ("orders", "order_products", "customers"):
+        assert run.records(stream)
+        assert counted.get(stream) == len(run.records(stream)), stream

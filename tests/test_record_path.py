@@ -92,10 +92,11 @@ def test_fast_path_records_equal_the_sdk_conformed_records(
 
     with monkeypatch.context() as patch:
         patch.setattr(BigCommerceStream, "_page_decoder", None)
+        patch.setattr(BigCommerceStream, "_records_writer", None)
         patch.setattr(BigCommerceStream, "TYPE_CONFORMANCE_LEVEL", TypeConformanceLevel.RECURSIVE)
         patch.setattr(BigCommerceStream, "normalise", reference_normalise)
-        # The SDK's own per-record message path (message objects, deselection walk,
-        # conformance, serialisation).
+        # The SDK's own per-record loop and message path (message objects,
+        # deselection walk, conformance, serialisation).
         patch.setattr(
             BigCommerceStream, "_generate_record_messages", Stream._generate_record_messages
         )
