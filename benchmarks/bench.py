@@ -43,7 +43,9 @@ the same run:
    page body plus ``msgspec.json.encode`` of one RECORD message (plus newline) per record the
    tap emitted, and nothing else. The timed run is the second full sync of the store: the
    first, untimed, fills the sandbox's render cache, so the sandbox (on the same cores)
-   only serves bytes while the tap is timed, as it does for the ceiling's replay.
+   only serves bytes while the tap is timed, as it does for the ceiling's replay. ``make
+   bench`` compiles the tap's bytecode first, as installing it does (the checkout is an
+   editable install, and some environments forbid writing bytecode at run time).
 4. *Peak RSS* of the tap process (``ru_maxrss``) for a full sync of stores with 100k and 400k
    orders; it must stay under 200 MB and not grow with the store.
 5. *429s* during the wall-time run, counted by the sandbox: in total and at steady state
