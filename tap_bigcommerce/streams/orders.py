@@ -69,12 +69,11 @@ class OrdersStream(V2KeysetStream):
         self,
         params: Mapping[str, t.Any] | None = None,
         path: str | None = None,
-        *,
-        typed: bool = False,
+        **options: t.Any,
     ) -> t.Any:
         if self._deleted_pass and path is None:
             params = {**(params or {}), "is_deleted": "true"}
-        return super().get(params, path, typed=typed)
+        return super().get(params, path, **options)
 
     def sync_children(self, parents: list[dict[str, t.Any]]) -> None:
         """Children of live orders only: a deleted order's sub-resources are gone."""
