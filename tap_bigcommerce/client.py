@@ -833,9 +833,7 @@ def embedded_child_keys(parent: str, plan: FieldPlan) -> dict[str, frozenset[str
             continue
         child = frozenset(load_schema(embedding.child)["properties"]) | {"store_hash"}
         for at in embedding.at:
-            level = plan
-            for name in at.split("."):
-                level = dict(level.objects + level.arrays)[name]
+            level = plan.at(at)
             added[level.path] = added.get(level.path, frozenset()) | (child - level.declared)
     return added
 

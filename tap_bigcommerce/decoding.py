@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterator, Mapping
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from tap_bigcommerce.records import FieldPlan
+from tap_bigcommerce.records import FieldPlan, as_flags
 
 LOGGER = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ class _Level:
         self.texts = tuple(n for n, kind in lessons.items() if kind == _TEXT)
         self.flags = tuple(n for n, kind in lessons.items() if kind == _FLAG)
         self.drops = tuple(n for n, kind in lessons.items() if kind == _DROP)
-        plans = dict(self.plan.objects + self.plan.arrays)
+        plans = self.plan.below
         self.loose = tuple(
             (n, plans[n], n in self.arrays) for n, kind in lessons.items() if kind == _LOOSE
         )
@@ -236,7 +236,7 @@ class _Level:
         for name in self.bool_arrays:
             value = getattr(record, name)
             if isinstance(value, list):
-                setattr(record, name, [None if item is None else item != 0 for item in value])
+                setattr(record, name, as_flags(value))
         for name in self.drops:
             if getattr(record, name) is not UNSET:
                 setattr(record, name, UNSET)

@@ -48,11 +48,17 @@ def _has_properties(schema: t.Mapping[str, t.Any]) -> bool:
     return "object" in _types(schema) and "properties" in schema
 
 
+def as_flags(values: list[t.Any]) -> list[bool | None]:
+    """A boolean array's items as booleans (nulls kept), as the SDK's conformance makes them."""
+    return [None if item is None else item != 0 for item in values]
+
+
 class FieldPlan:
     """What to do at one level of a record (and, through sub-plans, below it)."""
 
     __slots__ = (
         "arrays",
+        "below",
         "boolean_arrays",
         "booleans",
         "dates",
@@ -98,6 +104,15 @@ class FieldPlan:
         self.boolean_arrays = tuple(boolean_arrays)
         self.objects = tuple(objects)
         self.arrays = tuple(arrays)
+        self.below = dict(objects + arrays)
+        """The plans of the objects one level down (arrays stepped into), by property."""
+
+    def at(self, path: str) -> FieldPlan:
+        """The plan of the records at a dotted path of properties (`consignments.shipping`)."""
+        plan = self
+        for name in path.split("."):
+            plan = plan.below[name]
+        return plan
 
     def apply(self, record: dict[str, t.Any]) -> list[str]:
         """Rewrite the record in place; return the paths of undeclared properties dropped."""
@@ -128,7 +143,7 @@ class FieldPlan:
         for name in self.boolean_arrays:
             value = get(name)
             if isinstance(value, list):
-                record[name] = [None if item is None else item != 0 for item in value]
+                record[name] = as_flags(value)
         for name, sub in self.objects:
             value = get(name)
             if type(value) is dict:

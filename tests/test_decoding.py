@@ -253,17 +253,11 @@ def signature(plan: FieldPlan, ignore: frozenset[str] = frozenset()) -> t.Any:
     )
 
 
-def at_path(plan: FieldPlan, path: str) -> FieldPlan:
-    for name in path.split("."):
-        plan = dict(plan.objects + plan.arrays)[name]
-    return plan
-
-
 @pytest.mark.parametrize("embedding", EMBEDDINGS, ids=lambda e: e.child)
 def test_an_embedded_child_is_conformed_like_its_place_in_the_parent(embedding: t.Any) -> None:
     parent, child = plan_of(embedding.parent), plan_of(embedding.child)
     for at in embedding.at:
-        position = at_path(parent, at)
+        position = parent.at(at)
         added = child.declared - position.declared
         ignore = added | embedding.left_out | embedding.converted
         assert signature(child, ignore) == signature(position, ignore), at
