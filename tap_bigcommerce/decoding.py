@@ -157,6 +157,8 @@ class _Level:
         self.arrays = {name: _Level(sub, added) for name, sub in plan.arrays}
         self.lessons: dict[str, str] = {}
         self.struct: type[TypedRecord] = TypedRecord
+        self.stale = True
+        """This level's Struct must be rebuilt (a lesson was learnt here, or never built)."""
         self.has_fixes = False
 
     def sub(self, name: str) -> _Level | None:
@@ -165,7 +167,19 @@ class _Level:
         return self.objects.get(name) or self.arrays.get(name)
 
     def build(self) -> type[TypedRecord]:
-        """(Re)build this level's Struct and those below it, with the lessons learnt."""
+        """(Re)build this level's Struct if it or a level below it learnt a lesson.
+
+        Levels that did not change keep their Struct (and msgspec's type information
+        cached on it): a lesson on the first page of orders then costs a few levels'
+        rebuild, not the ~50 levels of the whole record.
+        """
+        changed = self.stale
+        for level in (*self.objects.values(), *self.arrays.values()):
+            built = level.struct
+            if level.build() is not built:
+                changed = True
+        if not changed:
+            return self.struct
         plan = self.plan
         texts, booleans = frozenset(plan.texts), frozenset(plan.booleans)
         fields: list[tuple[str, t.Any, t.Any]] = []
@@ -178,9 +192,9 @@ class _Level:
             elif name in booleans:
                 annotation = bool | None
             elif name in self.objects:
-                annotation = self.objects[name].build() | None
+                annotation = self.objects[name].struct | None
             elif name in self.arrays:
-                annotation = list[self.arrays[name].build()] | None  # type: ignore[misc]
+                annotation = list[self.arrays[name].struct] | None  # type: ignore[misc]
             fields.append((name, annotation, UNSET))
         fields += [(name, t.Any, UNSET) for name, kind in self.lessons.items() if kind == _DROP]
         fields += [(name, UnsetType, UNSET) for name in sorted(self.added)]
@@ -192,6 +206,7 @@ class _Level:
             gc=False,
         )
         self._plan_fixes()
+        self.stale = False
         return self.struct
 
     def _plan_fixes(self) -> None:
@@ -335,6 +350,7 @@ class PageDecoder:
             self._turn_off(str(reason))
             return
         level.lessons[name] = kind
+        level.stale = True
         self.lessons.append(f"{kind} {level.plan.path}{name}")
         if kind == _DROP:
             self._on_undeclared([level.plan.path + name])
