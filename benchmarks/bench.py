@@ -98,7 +98,7 @@ MB = 1024 * 1024
 # optionally records every URL the tap sends (through urllib3, which requests uses). Writes
 # {"maxrss_kb": ...} and the URLs to the files named by argv.
 WRAPPER = r"""
-import json, resource, sys, threading
+import atexit, json, resource, sys, threading
 def peak_rss_kb():
     # ru_maxrss would include the peak of the benchmark process that spawned this one.
     try:
@@ -119,16 +119,18 @@ if urls_path:
         urls.append(url)
         return original(self, method, url, *args, **kwargs)
     pool.HTTPConnectionPool.urlopen = urlopen
-from importlib.metadata import entry_points
-(entry,) = entry_points(group="console_scripts", name="tap-bigcommerce")
-try:
-    entry.load()()
-finally:
+def report():
     with open(stats_path, "w") as fh:
         json.dump({"maxrss_kb": peak_rss_kb()}, fh)
     if urls_path:
         with open(urls_path, "w") as fh:
             fh.write("\n".join(urls))
+# The command ends with os._exit after running the atexit handlers; registered first,
+# this one runs last.
+atexit.register(report)
+from importlib.metadata import entry_points
+(entry,) = entry_points(group="console_scripts", name="tap-bigcommerce")
+entry.load()()
 """
 
 
