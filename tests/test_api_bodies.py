@@ -56,8 +56,10 @@ class ScriptedServer:
                     if not chunk:
                         break
                     request += chunk
-                conn.sendall(response)
+                # Counted before answering: the client may check the count as soon as
+                # it has the answer.
                 self.served += 1
+                conn.sendall(response)
 
     def close(self) -> None:
         self._sock.close()
