@@ -5,8 +5,10 @@ every object one by one and runs a last collection. For the benchmark's sync tha
 took 0.28 s after the last message was written (a 5 s run), time in which the
 output is complete and nothing is left to do. So once the SDK's command has
 finished, this runs the `atexit` handlers (the message writer's flush, logging's
-shutdown, the thread pools' joins), flushes standard output and error, and ends
-the process with the command's exit status, skipping only the teardown.
+shutdown), flushes standard output and error, and ends the process with the
+command's exit status, skipping the teardown. Threads still alive then are not
+waited for: after a sync they are idle pool workers, and after a failure at most
+GETs whose answers nobody would read (every record is written from the main thread).
 
 An exception that escapes the command (a bug, Ctrl-C) ends the process the usual
 way, traceback included.
