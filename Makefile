@@ -56,7 +56,7 @@ e2e: $(VENV)/.synced $(MELTANO)
 lint: $(VENV)/.synced $(CHECK_JSONSCHEMA)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy tap_bigcommerce
+	$(VENV)/bin/mypy tap_bigcommerce tools packages/bigcommerce-sandbox/src
 	$(VENV)/bin/mypy tests/e2e scripts/plugin_metadata.py
 	$(CHECK_JSONSCHEMA) --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
@@ -70,7 +70,7 @@ format: $(VENV)/.synced
 
 ## schemas: regenerate the stream schemas from ../shared/bigcommerce-api (dev only)
 schemas: $(VENV)/.synced
-	$(VENV)/bin/python -m tap_bigcommerce.schemas.generate
+	$(VENV)/bin/python -m tools.schemagen
 
 ## bench: requests, wall time, CPU, memory and 429s against their bounds (BENCH_ARGS=--quick)
 ## (the tap's own bytecode is compiled first, as an installed tap's is: the CPU figure counts start-up)

@@ -5,7 +5,7 @@ Run: ``make bench`` (about 15 minutes on 2 cores with the tap as of this writing
 benchmarks/bench.py [--quick] [--verbose] [--update-readme] [--max-workers N] [--json PATH]
 [--only FIGURE] [--from-json PATH]``.
 
-Every figure is measured against the sandbox store (``tap-bigcommerce-sandbox``), started as
+Every figure is measured against the sandbox store (``bigcommerce-sandbox``), started as
 its own process so its CPU is not the tap's, and compared with a bound measured or computed in
 the same run:
 
@@ -142,10 +142,10 @@ class BenchError(RuntimeError):
 
 
 class Sandbox:
-    """One ``tap-bigcommerce-sandbox`` process and its admin API."""
+    """One ``bigcommerce-sandbox`` process and its admin API."""
 
     def __init__(self, **options: int) -> None:
-        args = [sys.executable, "-m", "tap_bigcommerce.sandbox.cli", "--port", "0"]
+        args = [sys.executable, "-m", "bigcommerce_sandbox.cli", "--port", "0"]
         for name, value in options.items():
             args += [f"--{name.replace('_', '-')}", str(value)]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)

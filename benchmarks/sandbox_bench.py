@@ -1,7 +1,7 @@
 """Sandbox speed and footprint: how fast a full orders page is served, how big a large store is.
 
 Run: ``.venv/bin/python benchmarks/sandbox_bench.py [--orders 100000] [--runs 15]``.
-The sandbox runs as its own process (``tap-bigcommerce-sandbox``), as it does for a
+The sandbox runs as its own process (``bigcommerce-sandbox``), as it does for a
 real tap run, so client work does not share its GIL and its RSS is measured alone.
 Prints one JSON object, then a short table.
 """
@@ -44,7 +44,7 @@ def main() -> int:
         [
             sys.executable,
             "-m",
-            "tap_bigcommerce.sandbox.cli",
+            "bigcommerce_sandbox.cli",
             "--orders",
             str(a.orders),
             "--products",

@@ -1,6 +1,6 @@
 """The README's first command: a sandbox store synced into JSONL files through Meltano.
 
-Starts `tap-bigcommerce-sandbox`, runs `meltano run tap-bigcommerce target-jsonl`
+Starts `bigcommerce-sandbox`, runs `meltano run tap-bigcommerce target-jsonl`
 (a full sync), edits and creates some records in the store, runs again (an
 incremental sync from Meltano's stored state), prints what each run loaded and
 where the files are, then stops the sandbox.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT = REPO / "output"
-SANDBOX = Path(sys.executable).with_name("tap-bigcommerce-sandbox")
+SANDBOX = Path(sys.executable).with_name("bigcommerce-sandbox")
 WINDOW_LAG_SECONDS = 30
 
 

@@ -41,7 +41,7 @@ from tap_bigcommerce.parallel import map_in_order, merge_concurrently
 from tap_bigcommerce.progress import Progress
 from tap_bigcommerce.records import FieldPlan
 from tap_bigcommerce.schemas import load_schema
-from tap_bigcommerce.schemas.sources import EMBEDDINGS
+from tap_bigcommerce.schemas.embeddings import EMBEDDINGS
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context

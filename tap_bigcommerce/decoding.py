@@ -26,7 +26,7 @@ the SDK and the streams use (`record["id"]`, `get`, `in`), are written by the
 direct writer as they are, and become dicts (`msgspec.to_builtins`) where the SDK's
 generic path needs one (stream maps, a partial selection).
 
-Embedded children (`schemas.sources.EMBEDDINGS`) are copies of a parent's nested
+Embedded children (`schemas.embeddings.EMBEDDINGS`) are copies of a parent's nested
 Structs with the keys the tap adds (the parent's id, the store); the generator gives a
 child and its parent one declaration for what they share, so conforming the parent's
 page conforms the children's records too.

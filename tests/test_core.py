@@ -6,9 +6,9 @@ import atexit
 import typing as t
 
 import pytest
+from bigcommerce_sandbox import Sandbox, SandboxOptions
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
 
-from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
 from tap_bigcommerce.tap import TapBigCommerce
 
 # The SDK builds its test class from a config at import time, so the store it talks

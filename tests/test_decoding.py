@@ -17,13 +17,13 @@ import typing as t
 import msgspec
 import pytest
 import requests
+from bigcommerce_sandbox import Sandbox, SandboxOptions
 
 from tap_bigcommerce.client import EmbeddedChildStream, embedded_child_keys
 from tap_bigcommerce.decoding import PageDecoder, TypedRecord, copy_record, is_record
 from tap_bigcommerce.records import FieldPlan
-from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
 from tap_bigcommerce.schemas import load_schema
-from tap_bigcommerce.schemas.sources import EMBEDDINGS
+from tap_bigcommerce.schemas.embeddings import EMBEDDINGS
 from tap_bigcommerce.streams import STREAM_TYPES
 
 PAGES = {

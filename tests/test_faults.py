@@ -6,8 +6,8 @@ import json
 import typing as t
 
 import pytest
+from bigcommerce_sandbox import Sandbox, SandboxOptions
 
-from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
 from tests.sandbox_helpers import latest_versions_missing
 from tests.tapio import CORE_STREAMS, TapRun, run_tap
 

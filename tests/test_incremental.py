@@ -13,8 +13,8 @@ import time
 import typing as t
 
 import pytest
+from bigcommerce_sandbox import Sandbox, SandboxOptions
 
-from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
 from tests.sandbox_helpers import ids, latest_versions_missing
 from tests.tapio import CORE_STREAMS, TapRun, finish, run_tap, start_tap
 

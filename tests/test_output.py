@@ -8,11 +8,11 @@ import json
 import typing as t
 
 import pytest
+from bigcommerce_sandbox import Sandbox, SandboxOptions
 from singer_sdk.contrib.msgspec import serialize_jsonl
 from singer_sdk.singerlib import RecordMessage
 
 from tap_bigcommerce.output import RecordLine, StateFlushingWriter
-from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
 
 from .tapio import run_tap
 

@@ -14,13 +14,13 @@ import json
 import typing as t
 
 import pytest
+from bigcommerce_sandbox import Sandbox, SandboxOptions
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams import Stream
 
 from tap_bigcommerce.client import BigCommerceStream
 from tap_bigcommerce.dates import epoch_to_datetime, format_timestamp, to_iso
 from tap_bigcommerce.decoding import PageDecoder
-from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
 from tap_bigcommerce.tap import TapBigCommerce
 
 

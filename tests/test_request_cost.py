@@ -13,9 +13,9 @@ import math
 import typing as t
 
 import pytest
+from bigcommerce_sandbox import Sandbox, SandboxOptions
+from bigcommerce_sandbox.factories import settings
 
-from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
-from tap_bigcommerce.sandbox.factories import settings
 from tests.tapio import TapRun, run_tap
 
 PAGE = 250

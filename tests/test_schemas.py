@@ -11,12 +11,12 @@ import jsonschema
 import pytest
 
 from tap_bigcommerce.schemas import available_schemas, load_schema
-from tap_bigcommerce.schemas import generate as gen
-from tap_bigcommerce.schemas.sources import STREAMS, STREAMS_BY_NAME, WIDENINGS, StreamSource
+from tools.schemagen import generate as gen
+from tools.schemagen.sources import STREAMS, STREAMS_BY_NAME, WIDENINGS, StreamSource
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 JSON_DIR = REPO_ROOT / "tap_bigcommerce" / "schemas" / "json"
-REGENERATE = "run python -m tap_bigcommerce.schemas.generate"
+REGENERATE = "run python -m tools.schemagen"
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import collections
 import typing as t
 
 import pytest
+from bigcommerce_sandbox import Sandbox, SandboxOptions
 
-from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
 from tests.sandbox_helpers import latest_versions_missing
 from tests.tapio import CORE_STREAMS, run_tap
 

@@ -2,7 +2,7 @@
 
 The files live in ``json/<stream>.json`` inside the package and are read with
 ``importlib.resources``, so an installed tap needs nothing but its own package data. Regenerate them
-with ``python -m tap_bigcommerce.schemas.generate`` (see ``generate.py``).
+with ``python -m tools.schemagen`` (see ``tools/schemagen``).
 """
 
 from __future__ import annotations

@@ -60,7 +60,7 @@ class CustomerFormFieldValuesStream(CustomerChildStream):
     def extract(self, parent: Mapping[str, t.Any]) -> Iterator[dict[str, t.Any]]:
         """One type per column: a checkbox list becomes its JSON text, a number its text.
 
-        The parent keeps the answer as it came (`schemas.sources.EMBEDDINGS`: `value`
+        The parent keeps the answer as it came (`schemas.embeddings.EMBEDDINGS`: `value`
         is converted), so the child converts it itself.
         """
         for record in super().extract(parent):

@@ -50,7 +50,7 @@ def _no_key_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _sandbox_module() -> t.Any:
-    import tap_bigcommerce.sandbox as sandbox
+    import bigcommerce_sandbox as sandbox
 
     return sandbox
 

@@ -13,8 +13,8 @@ import json
 import typing as t
 
 import pytest
+from bigcommerce_sandbox import Sandbox, SandboxOptions
 
-from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
 from tests.e2e.meltano import MeltanoProject, MeltanoRun
 from tests.e2e.postgres import PostgresServer
 from tests.e2e.warehouse import Warehouse, check_against_truth

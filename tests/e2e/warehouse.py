@@ -13,7 +13,8 @@ import collections
 import typing as t
 from datetime import datetime
 
-from tap_bigcommerce.sandbox import Sandbox
+from bigcommerce_sandbox import Sandbox
+
 from tests.e2e.meltano import MeltanoRun
 from tests.e2e.postgres import PostgresServer
 

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 import requests
-
-from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
+from bigcommerce_sandbox import Sandbox, SandboxOptions
 
 SIZES = {"orders": 600, "products": 520, "customers": 560}
 

@@ -8,8 +8,7 @@ import threading
 from typing import Any
 
 import requests
-
-from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
+from bigcommerce_sandbox import Sandbox, SandboxOptions
 
 
 def _ts(value: str) -> float:

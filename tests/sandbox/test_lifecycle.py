@@ -11,9 +11,8 @@ import threading
 
 import pytest
 import requests
-
-from tap_bigcommerce.sandbox import Sandbox, SandboxOptions
-from tap_bigcommerce.sandbox.cli import parse_args
+from bigcommerce_sandbox import Sandbox, SandboxOptions
+from bigcommerce_sandbox.cli import parse_args
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
@@ -22,7 +21,7 @@ def test_cli_prints_one_config_line_and_exits_cleanly(sig: signal.Signals) -> No
         [
             sys.executable,
             "-m",
-            "tap_bigcommerce.sandbox.cli",
+            "bigcommerce_sandbox.cli",
             "--orders",
             "30",
             "--products",

@@ -9,8 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-
-from tap_bigcommerce.sandbox import Sandbox
+from bigcommerce_sandbox import Sandbox
 
 CALLBACK = "http://127.0.0.1:8976/callback"
 

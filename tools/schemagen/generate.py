@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m tap_bigcommerce.schemas.generate [--spec-dir DIR] [--out-dir DIR] [--check]
+    python -m tools.schemagen [--spec-dir DIR] [--out-dir DIR] [--check]
 
 ``--spec-dir`` defaults to ``$BIGCOMMERCE_SPEC_DIR``, else
 ``<repo>/../shared/bigcommerce-api/reference``.
@@ -39,19 +39,12 @@ from urllib.parse import unquote
 
 import yaml
 
-from tap_bigcommerce.schemas.sources import (
-    EMBEDDINGS,
-    STREAMS,
-    WIDENINGS,
-    Embedding,
-    Graft,
-    StreamSource,
-    Widening,
-)
+from tap_bigcommerce.schemas.embeddings import EMBEDDINGS, Embedding
+from tools.schemagen.sources import STREAMS, WIDENINGS, Graft, StreamSource, Widening
 
 Schema = dict[str, Any]
 
-JSON_DIR = Path(__file__).resolve().parent / "json"
+JSON_DIR = Path(__file__).resolve().parents[2] / "tap_bigcommerce" / "schemas" / "json"
 SPEC_DIR_ENV = "BIGCOMMERCE_SPEC_DIR"
 
 # Formats a Singer target can use to type a column and that BigCommerce's values satisfy. Others
@@ -676,7 +669,7 @@ def differences(files: Mapping[str, str], out_dir: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tap_bigcommerce.schemas.generate", description=__doc__.splitlines()[0]
+        prog="python -m tools.schemagen", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--spec-dir", type=Path, default=None, help="BigCommerce reference dir")
     parser.add_argument("--out-dir", type=Path, default=JSON_DIR, help="where the JSON files go")
@@ -693,7 +686,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in diffs:
             print(line, file=sys.stderr)
         if diffs:
-            print("run python -m tap_bigcommerce.schemas.generate", file=sys.stderr)
+            print("run python -m tools.schemagen", file=sys.stderr)
             return 1
         print(f"{len(files)} schemas up to date", file=sys.stderr)
         return 0

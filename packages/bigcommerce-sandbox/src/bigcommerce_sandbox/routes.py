@@ -11,12 +11,12 @@ import dataclasses
 import re
 from typing import Any
 
-from tap_bigcommerce.sandbox import views
-from tap_bigcommerce.sandbox.factories import catalog, customers, orders, settings
-from tap_bigcommerce.sandbox.factories import store as store_factory
-from tap_bigcommerce.sandbox.http import Request
-from tap_bigcommerce.sandbox.state import Row
-from tap_bigcommerce.sandbox.store import Store
+from bigcommerce_sandbox import views
+from bigcommerce_sandbox.factories import catalog, customers, orders, settings
+from bigcommerce_sandbox.factories import store as store_factory
+from bigcommerce_sandbox.http import Request
+from bigcommerce_sandbox.state import Row
+from bigcommerce_sandbox.store import Store
 
 ORDERS = "store_v2_orders_read_only"
 TRANSACTIONS = "store_v2_transactions_read_only"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap_bigcommerce.sandbox import fake
-from tap_bigcommerce.sandbox.dates import rfc2822
-from tap_bigcommerce.sandbox.factories.context import Ctx
-from tap_bigcommerce.sandbox.state import ANCHOR, Row
+from bigcommerce_sandbox import fake
+from bigcommerce_sandbox.dates import rfc2822
+from bigcommerce_sandbox.factories.context import Ctx
+from bigcommerce_sandbox.state import ANCHOR, Row
 
 COUPON_TYPES = (
     "per_item_discount",

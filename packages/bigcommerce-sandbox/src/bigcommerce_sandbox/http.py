@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from tap_bigcommerce.sandbox.store import Store
+from bigcommerce_sandbox.store import Store
 
 _encoder = msgspec.json.Encoder()
 

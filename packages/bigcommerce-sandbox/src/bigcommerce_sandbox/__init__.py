@@ -3,7 +3,7 @@
 Never imported by the tap itself; it imports nothing from the tap either.
 """
 
-from tap_bigcommerce.sandbox.app import Sandbox
-from tap_bigcommerce.sandbox.options import SandboxOptions
+from bigcommerce_sandbox.app import Sandbox
+from bigcommerce_sandbox.options import SandboxOptions
 
 __all__ = ["Sandbox", "SandboxOptions"]

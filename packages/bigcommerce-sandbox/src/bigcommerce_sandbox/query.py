@@ -10,8 +10,8 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tap_bigcommerce.sandbox.dates import parse_filter
-from tap_bigcommerce.sandbox.state import Table
+from bigcommerce_sandbox.dates import parse_filter
+from bigcommerce_sandbox.state import Table
 
 
 class BadRequest(ValueError):

@@ -1,7 +1,7 @@
 """Where each stream's record schema comes from, and the deliberate departures from the specs.
 
-This module is data only. The generator (``generate.py``) reads it; at run time the tap reads only
-``EMBEDDINGS`` (to decode a parent's page once for its embedded children, ``decoding.py``).
+This module is data only, and only the generator (``generate.py``) reads it; the tap ships the
+generated JSON files and ``tap_bigcommerce.schemas.embeddings``, which both read.
 
 Spec files are named relative to BigCommerce's ``reference`` directory of OpenAPI documents. A
 record schema is found in one of two ways:
@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
+
+from tap_bigcommerce.schemas.embeddings import LINE_ITEMS_AT
 
 
 @dataclass(frozen=True)
@@ -64,17 +66,8 @@ ORDERS_V2 = "orders.v2.oas2.yml"
 PRODUCTS = "catalog/products_catalog.v3.yml"
 CUSTOMERS_V3 = "customers.v3.yml"
 
-# The tap requests orders with ``include=consignments.line_items&consignment_structure=object``:
-# each order then carries ``consignments`` in the shape of ``orderConsignment_Get``, and every
-# consignment's ``line_items`` holds full order-product objects (the spec's ``oneOf`` of link stubs
-# or ``orderProducts``; with ``.line_items`` included it is always the latter).
-_LINE_ITEMS_AT = (
-    "pickups[].line_items",
-    "shipping[].line_items",
-    "downloads[].line_items",
-    "email.gift_certificates[].line_items",
-)
-_CONSIGNMENT_LINE_ITEMS = tuple(Graft(at, "orderProducts", array=True) for at in _LINE_ITEMS_AT)
+# Every consignment's line items are full order products (see ``LINE_ITEMS_AT``).
+_CONSIGNMENT_LINE_ITEMS = tuple(Graft(at, "orderProducts", array=True) for at in LINE_ITEMS_AT)
 
 STREAMS: tuple[StreamSource, ...] = (
     # --- Orders -------------------------------------------------------------------------------
@@ -226,52 +219,6 @@ STREAMS: tuple[StreamSource, ...] = (
     StreamSource("store_logs", "store_logs.v3.yml", "/store/systemlogs"),
 )
 
-
-@dataclass(frozen=True)
-class Embedding:
-    """A child stream whose records arrive inside its parent's records, at ``at``.
-
-    ``at`` holds dotted property names (arrays are stepped into). The generator gives the child
-    and those places in the parent one declaration (``generate.share_embedded``); ``left_out``
-    names the parent's fields the child's records do not carry (a shipping address is its
-    consignment without the line items); ``converted`` names the fields the child's records
-    carry rewritten, which keep each stream's own declaration (a checkbox list as JSON text).
-    """
-
-    parent: str
-    child: str
-    at: tuple[str, ...]
-    left_out: frozenset[str] = frozenset()
-    converted: frozenset[str] = frozenset()
-
-
-EMBEDDINGS: tuple[Embedding, ...] = (
-    Embedding(
-        "orders",
-        "order_products",
-        tuple(f"consignments.{at.replace('[]', '')}" for at in _LINE_ITEMS_AT),
-    ),
-    Embedding(
-        "orders",
-        "order_shipping_addresses",
-        ("consignments.shipping",),
-        left_out=frozenset({"line_items"}),
-    ),
-    Embedding("orders", "order_consignments", ("consignments",)),
-    Embedding("orders", "order_fees", ("fees",)),
-    *(
-        Embedding("products", f"product_{name}", (name,))
-        for name in ("variants", "images", "videos", "custom_fields", "bulk_pricing_rules")
-    ),
-    Embedding("customers", "customer_addresses", ("addresses",)),
-    Embedding("customers", "customer_attribute_values", ("attributes",)),
-    Embedding(
-        "customers",
-        "customer_form_field_values",
-        ("form_fields",),
-        converted=frozenset({"value"}),
-    ),
-)
 
 STREAMS_BY_NAME: dict[str, StreamSource] = {s.name: s for s in STREAMS}
 

@@ -9,18 +9,18 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl
 
-from tap_bigcommerce.sandbox import routes
-from tap_bigcommerce.sandbox.clock import Clock
-from tap_bigcommerce.sandbox.faults import Faults
-from tap_bigcommerce.sandbox.http import Request, Response, error
-from tap_bigcommerce.sandbox.oauth import OAuthServer
-from tap_bigcommerce.sandbox.options import SandboxOptions
-from tap_bigcommerce.sandbox.query import BadRequest
-from tap_bigcommerce.sandbox.ratelimit import Window
-from tap_bigcommerce.sandbox.server import SandboxServer
-from tap_bigcommerce.sandbox.stats import Stats
-from tap_bigcommerce.sandbox.store import Store, store_hash
-from tap_bigcommerce.sandbox.tokens import Token, Tokens
+from bigcommerce_sandbox import routes
+from bigcommerce_sandbox.clock import Clock
+from bigcommerce_sandbox.faults import Faults
+from bigcommerce_sandbox.http import Request, Response, error
+from bigcommerce_sandbox.oauth import OAuthServer
+from bigcommerce_sandbox.options import SandboxOptions
+from bigcommerce_sandbox.query import BadRequest
+from bigcommerce_sandbox.ratelimit import Window
+from bigcommerce_sandbox.server import SandboxServer
+from bigcommerce_sandbox.stats import Stats
+from bigcommerce_sandbox.store import Store, store_hash
+from bigcommerce_sandbox.tokens import Token, Tokens
 
 
 def _secret(seed: int, label: str, n: int = 32) -> str:

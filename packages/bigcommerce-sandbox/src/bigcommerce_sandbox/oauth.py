@@ -20,10 +20,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import msgspec
 
-from tap_bigcommerce.sandbox.http import Response, encode
-from tap_bigcommerce.sandbox.options import SandboxOptions
-from tap_bigcommerce.sandbox.routes import ALL_SCOPES
-from tap_bigcommerce.sandbox.tokens import RefreshToken, Tokens
+from bigcommerce_sandbox.http import Response, encode
+from bigcommerce_sandbox.options import SandboxOptions
+from bigcommerce_sandbox.routes import ALL_SCOPES
+from bigcommerce_sandbox.tokens import RefreshToken, Tokens
 
 CODE_TTL = 600
 LOOPBACK_HOSTS = ("127.0.0.1", "[::1]")

@@ -1,4 +1,4 @@
-"""``tap-bigcommerce-sandbox``: run a sandbox store until SIGINT/SIGTERM.
+"""``bigcommerce-sandbox``: run a sandbox store until SIGINT/SIGTERM.
 
 Prints exactly one JSON line (a ready-to-use tap config) on stdout, so scripts
 can start it in the background and read their config from the first line.
@@ -15,13 +15,13 @@ from types import FrameType
 
 import msgspec
 
-from tap_bigcommerce.sandbox.app import Sandbox
-from tap_bigcommerce.sandbox.options import DEFAULT_REDIRECT_URI, SandboxOptions
+from bigcommerce_sandbox.app import Sandbox
+from bigcommerce_sandbox.options import DEFAULT_REDIRECT_URI, SandboxOptions
 
 
 def parse_args(argv: Sequence[str] | None = None) -> SandboxOptions:
     d = SandboxOptions()
-    p = argparse.ArgumentParser(prog="tap-bigcommerce-sandbox", description=__doc__)
+    p = argparse.ArgumentParser(prog="bigcommerce-sandbox", description=__doc__)
     p.add_argument("--host", default=d.host)
     p.add_argument("--port", type=int, default=d.port, help="0 picks a free port")
     p.add_argument("--seed", type=int, default=d.seed)

@@ -10,9 +10,9 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from tap_bigcommerce.sandbox.factories import catalog, customers, orders, settings
-from tap_bigcommerce.sandbox.factories.context import Ctx
-from tap_bigcommerce.sandbox.state import Row
+from bigcommerce_sandbox.factories import catalog, customers, orders, settings
+from bigcommerce_sandbox.factories.context import Ctx
+from bigcommerce_sandbox.state import Row
 
 
 @dataclasses.dataclass(frozen=True)

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from tap_bigcommerce.sandbox.http import Response, json_response
+from bigcommerce_sandbox.http import Response, json_response
 
 if TYPE_CHECKING:
-    from tap_bigcommerce.sandbox.app import Sandbox
+    from bigcommerce_sandbox.app import Sandbox
 
 _STORE = re.compile(r"^/__admin/stores/([^/]+)/([a-z_]+)/(edit|create|truth)$")
 _TOKENS = re.compile(r"^/__admin/stores/([^/]+)/tokens$")

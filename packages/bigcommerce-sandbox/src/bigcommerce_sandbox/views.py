@@ -16,12 +16,12 @@ from urllib.parse import urlencode
 
 import msgspec
 
-from tap_bigcommerce.sandbox import query
-from tap_bigcommerce.sandbox.factories.orders import order_status_list
-from tap_bigcommerce.sandbox.http import Request, Response, encode, error, json_response
-from tap_bigcommerce.sandbox.registry import CHILDREN
-from tap_bigcommerce.sandbox.state import Row
-from tap_bigcommerce.sandbox.store import Store
+from bigcommerce_sandbox import query
+from bigcommerce_sandbox.factories.orders import order_status_list
+from bigcommerce_sandbox.http import Request, Response, encode, error, json_response
+from bigcommerce_sandbox.registry import CHILDREN
+from bigcommerce_sandbox.state import Row
+from bigcommerce_sandbox.store import Store
 
 Handler = Callable[[Request], Response]
 Render = Callable[[Store, Row, Request], Any]

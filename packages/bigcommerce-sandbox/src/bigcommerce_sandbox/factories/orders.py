@@ -6,10 +6,10 @@ import functools
 import random
 from typing import Any
 
-from tap_bigcommerce.sandbox import fake
-from tap_bigcommerce.sandbox.dates import iso, rfc2822
-from tap_bigcommerce.sandbox.factories.context import Ctx
-from tap_bigcommerce.sandbox.state import CHILD_SLOTS, Row, child_ids
+from bigcommerce_sandbox import fake
+from bigcommerce_sandbox.dates import iso, rfc2822
+from bigcommerce_sandbox.factories.context import Ctx
+from bigcommerce_sandbox.state import CHILD_SLOTS, Row, child_ids
 
 PRODUCT_BASE = 111
 STATUSES = (

@@ -16,12 +16,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from tap_bigcommerce.sandbox import admin
-from tap_bigcommerce.sandbox.dates import http_date
-from tap_bigcommerce.sandbox.http import Response
+from bigcommerce_sandbox import admin
+from bigcommerce_sandbox.dates import http_date
+from bigcommerce_sandbox.http import Response
 
 if TYPE_CHECKING:
-    from tap_bigcommerce.sandbox.app import Sandbox
+    from bigcommerce_sandbox.app import Sandbox
 
 _API = re.compile(r"^/stores/([^/]+)(/v[23]/.*?)/?$")
 _INSTALL = re.compile(r"^/app/([^/]+)/install$")

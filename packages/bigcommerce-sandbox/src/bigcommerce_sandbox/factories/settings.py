@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap_bigcommerce.sandbox import fake
-from tap_bigcommerce.sandbox.dates import iso, rfc2822
-from tap_bigcommerce.sandbox.factories import catalog
-from tap_bigcommerce.sandbox.factories.context import Ctx
-from tap_bigcommerce.sandbox.factories.templates import shapes, skeleton
-from tap_bigcommerce.sandbox.state import ANCHOR, CHILD_SLOTS, Row
+from bigcommerce_sandbox import fake
+from bigcommerce_sandbox.dates import iso, rfc2822
+from bigcommerce_sandbox.factories import catalog
+from bigcommerce_sandbox.factories.context import Ctx
+from bigcommerce_sandbox.factories.templates import shapes, skeleton
+from bigcommerce_sandbox.state import ANCHOR, CHILD_SLOTS, Row
 
 SETUP = ANCHOR - 2 * 365 * 86400  # when the store's settings were created
 CHANNELS = (

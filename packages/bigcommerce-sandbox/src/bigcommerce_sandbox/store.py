@@ -16,12 +16,12 @@ from typing import Any
 
 import msgspec
 
-from tap_bigcommerce.sandbox import registry as resources
-from tap_bigcommerce.sandbox.clock import Clock
-from tap_bigcommerce.sandbox.dates import iso_z
-from tap_bigcommerce.sandbox.factories.context import Ctx
-from tap_bigcommerce.sandbox.options import SandboxOptions
-from tap_bigcommerce.sandbox.state import Row, Table
+from bigcommerce_sandbox import registry as resources
+from bigcommerce_sandbox.clock import Clock
+from bigcommerce_sandbox.dates import iso_z
+from bigcommerce_sandbox.factories.context import Ctx
+from bigcommerce_sandbox.options import SandboxOptions
+from bigcommerce_sandbox.state import Row, Table
 
 _encoder = msgspec.json.Encoder()
 

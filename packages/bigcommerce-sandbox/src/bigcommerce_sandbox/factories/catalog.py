@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from tap_bigcommerce.sandbox import fake
-from tap_bigcommerce.sandbox.dates import iso
-from tap_bigcommerce.sandbox.factories.context import Ctx
-from tap_bigcommerce.sandbox.factories.orders import catalog_name
-from tap_bigcommerce.sandbox.state import CHILD_SLOTS, Row, child_ids
+from bigcommerce_sandbox import fake
+from bigcommerce_sandbox.dates import iso
+from bigcommerce_sandbox.factories.context import Ctx
+from bigcommerce_sandbox.factories.orders import catalog_name
+from bigcommerce_sandbox.state import CHILD_SLOTS, Row, child_ids
 
 BRAND_BASE = 1
 CATEGORY_BASE = 18

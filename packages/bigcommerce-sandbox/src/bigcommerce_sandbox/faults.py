@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import threading
 
-from tap_bigcommerce.sandbox.options import SandboxOptions
+from bigcommerce_sandbox.options import SandboxOptions
 
 ERROR_STATUSES = (500, 502, 503, 504)
 

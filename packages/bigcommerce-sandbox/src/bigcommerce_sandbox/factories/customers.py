@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tap_bigcommerce.sandbox import fake
-from tap_bigcommerce.sandbox.dates import iso
-from tap_bigcommerce.sandbox.factories.context import Ctx
-from tap_bigcommerce.sandbox.state import Row, child_ids
+from bigcommerce_sandbox import fake
+from bigcommerce_sandbox.dates import iso
+from bigcommerce_sandbox.factories.context import Ctx
+from bigcommerce_sandbox.state import Row, child_ids
 
 ATTRIBUTES = (
     (1, "Shoe size", "number"),
