@@ -14,7 +14,7 @@ ACTIONLINT := $(UV_VENV)/bin/actionlint
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test e2e lint actionlint format bench bench-sandbox schemas clean
+.PHONY: demo test test-sdk-next e2e lint actionlint format bench bench-sandbox schemas clean
 
 $(UV):
 	$(PYTHON) -m venv $(UV_VENV)
@@ -47,6 +47,16 @@ demo: $(VENV)/.synced $(MELTANO)
 ## a PostgreSQL server it starts itself), warnings are errors
 test: $(VENV)/.synced $(MELTANO)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+## test-sdk-next: the test suite against the newest singer-sdk release, pre-releases
+## included, in its own environment (.venv-sdk-next), so SDK drift shows before users hit it
+SDK_NEXT_VENV := .venv-sdk-next
+test-sdk-next: $(UV) $(MELTANO)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(SDK_NEXT_VENV)
+	UV_PROJECT_ENVIRONMENT=$(SDK_NEXT_VENV) $(UV) sync --quiet --frozen --python $(PYTHON)
+	$(UV) pip install --quiet --python $(SDK_NEXT_VENV)/bin/python --prerelease=allow --upgrade "singer-sdk[msgspec]"
+	@$(SDK_NEXT_VENV)/bin/python -c "import importlib.metadata as m; print('singer-sdk', m.version('singer-sdk'))"
+	$(SDK_NEXT_VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 ## e2e: only the end-to-end tests (meltano run tap-bigcommerce target-postgres)
 e2e: $(VENV)/.synced $(MELTANO)
@@ -83,4 +93,4 @@ bench-sandbox: $(VENV)/.synced
 	$(VENV)/bin/python benchmarks/sandbox_bench.py
 
 clean:
-	rm -rf $(VENV) $(UV_VENV) $(MELTANO_VENV) .meltano output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SDK_NEXT_VENV) $(UV_VENV) $(MELTANO_VENV) .meltano output .pytest_cache .mypy_cache .ruff_cache

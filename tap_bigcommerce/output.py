@@ -26,6 +26,7 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.contrib.msgspec import encoder as sdk_encoder
 from singer_sdk.singerlib import StateMessage
 from singer_sdk.singerlib.messages import Message
+from typing_extensions import override
 
 CHUNK_BYTES = 1 << 20
 TIME_EXTRACTED_RESOLUTION_S = 0.001
@@ -64,6 +65,7 @@ class StateFlushingWriter(MsgSpecWriter):
         self._lock = threading.Lock()
         atexit.register(self.flush)
 
+    @override
     def write_message(self, message: Message) -> None:
         with self._lock:
             self._pending += self.format_message(message)

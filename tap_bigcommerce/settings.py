@@ -101,6 +101,17 @@ CORE_PROPERTIES = [
         "instead of skipping the stream with a warning.",
     ),
     th.Property(
+        "fast_record_path",
+        th.BooleanType,
+        default=True,
+        title="Fast record path",
+        description="Decode pages straight into the stream schemas and write records "
+        "without the SDK's per-record loop, when nothing (stream maps, a partial "
+        "selection, batch files) would change them. Turn off to send every record "
+        "through the SDK's ordinary path (generic conformance and messages): the same "
+        "records, several times the CPU.",
+    ),
+    th.Property(
         "window_lag_seconds",
         th.IntegerType,
         default=30,
