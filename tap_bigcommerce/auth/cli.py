@@ -21,17 +21,12 @@ import typing as t
 from singer_sdk.exceptions import ConfigValidationError
 
 from tap_bigcommerce.auth.errors import AUTH_COMMAND, AuthError
-from tap_bigcommerce.auth.flows import (
-    DEFAULT_LOGIN_TIMEOUT_S,
-    begin_web_flow,
-    build_client,
-    desktop_login,
-    exchange_verifier,
-    refresh_tokens,
-)
+from tap_bigcommerce.auth.flows import build_client, refresh_tokens
+from tap_bigcommerce.auth.loopback import DEFAULT_LOGIN_TIMEOUT_S, desktop_login
 from tap_bigcommerce.auth.redaction import install_redaction, redact
 from tap_bigcommerce.auth.settings_schema import AUTH_PROPERTIES, AuthSettings
 from tap_bigcommerce.auth.store import SettingsStore
+from tap_bigcommerce.auth.web_flow import begin_web_flow, exchange_verifier
 
 ENV_PREFIX = "TAP_BIGCOMMERCE_"
 EXIT_OK, EXIT_AUTH, EXIT_USAGE, EXIT_NOT_LOGGED_IN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130

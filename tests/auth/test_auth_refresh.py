@@ -11,10 +11,11 @@ import pytest
 import requests
 
 from tap_bigcommerce.auth import BigCommerceAuthenticator
+from tap_bigcommerce.auth.document import TokenSet
 from tap_bigcommerce.auth.errors import AuthError, OAuthServerError
 from tap_bigcommerce.auth.flows import build_client, refresh_tokens
 from tap_bigcommerce.auth.settings_schema import AuthSettings
-from tap_bigcommerce.auth.store import SettingsStore, TokenSet
+from tap_bigcommerce.auth.store import SettingsStore
 
 from .conftest import follow_authorization, oauth_config
 from .helpers import Transcript, api_ok, cli, cli_process, url_from, write_config

@@ -11,13 +11,10 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
+from tap_bigcommerce.auth.document import PendingAuthorization, TokenSet
 from tap_bigcommerce.auth.errors import SettingsFileError
 from tap_bigcommerce.auth.settings_schema import AuthSettings
-from tap_bigcommerce.auth.store import (
-    PendingAuthorization,
-    SettingsStore,
-    TokenSet,
-)
+from tap_bigcommerce.auth.store import SettingsStore
 
 from .conftest import CLIENT_ID, STORE
 
