@@ -124,7 +124,8 @@ class SettingsStore:
         self._clock = clock
         self.key_path = self.path.with_name(self.path.name + ".key")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
-        self._lock = filelock.FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_S)
+        # Owner-only like the files it guards: another user who could open it could hold it.
+        self._lock = filelock.FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_S, mode=0o600)
 
     @classmethod
     def for_settings(

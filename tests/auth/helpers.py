@@ -49,9 +49,13 @@ def cli(
 
 
 def cli_process(
-    transcript: Transcript, *argv: str, env: dict[str, str] | None = None, cwd: Path | None = None
+    transcript: Transcript,
+    *argv: str,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    umask: int = -1,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed console script in its own process."""
+    """Run the installed console script in its own process (with `umask` when not -1)."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("TAP_BIGCOMMERCE_")}
     full_env.update(env or {})
     proc = subprocess.run(
@@ -62,6 +66,7 @@ def cli_process(
         cwd=cwd,
         timeout=60,
         check=False,
+        umask=umask,
     )
     transcript.add(proc.stdout, proc.stderr)
     return proc

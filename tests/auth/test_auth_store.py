@@ -43,6 +43,7 @@ def test_round_trip_owner_only_and_encrypted(settings_path: Path) -> None:
     _save(store)
     assert _mode(settings_path) == 0o600
     assert _mode(store.key_path) == 0o600
+    assert _mode(store.lock_path) == 0o600
     assert b"access-token-aaaa" not in settings_path.read_bytes()
     assert b"refresh-token-aaaa" not in settings_path.read_bytes()
     doc = _store(settings_path).read()

@@ -1,0 +1,46 @@
+"""`tap-bigcommerce-auth` as the installed command: the files it creates and removes, its errors.
+
+No OAuth server is needed here: every case stops before the token endpoint (or never needs
+it), so these run the real console script against a config alone.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import typing as t
+from pathlib import Path
+
+import pytest
+
+from .helpers import Transcript, cli_process, write_config
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+
+
+@pytest.fixture
+def transcript() -> Transcript:
+    return Transcript()
+
+
+@pytest.fixture
+def config_path(base_config: dict[str, t.Any], tmp_path: Path) -> Path:
+    return write_config(tmp_path / "config.json", base_config)
+
+
+def _files(directory: Path) -> dict[str, int]:
+    return {p.name: stat.S_IMODE(p.stat().st_mode) for p in directory.iterdir()}
+
+
+@posix_only
+@pytest.mark.parametrize("umask", [0o022, 0o000], ids=["umask-022", "umask-000"])
+def test_files_are_owner_only_whatever_the_umask(
+    config_path: Path, settings_path: Path, transcript: Transcript, umask: int
+) -> None:
+    step1 = cli_process(transcript, "authorize-url", "--config", str(config_path), umask=umask)
+    assert step1.returncode == 0, step1.stderr
+    assert _files(settings_path.parent) == {
+        "settings.oauth": 0o600,
+        "settings.oauth.key": 0o600,
+        "settings.oauth.lock": 0o600,
+    }
