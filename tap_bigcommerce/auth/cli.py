@@ -103,7 +103,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("status", parents=[common], help="show the stored authorization (no secrets)")
     sub.add_parser("refresh", parents=[common], help="refresh the access token now")
-    logout = sub.add_parser("logout", parents=[common], help="delete the OAuth settings file")
+    logout = sub.add_parser(
+        "logout",
+        parents=[common],
+        help="delete the OAuth settings file with its key and lock files",
+        description=(
+            "Delete the OAuth settings file, its key file and its lock file. A key you supplied "
+            "(oauth_settings_key or TAP_BIGCOMMERCE_OAUTH_SETTINGS_KEY) is left to you."
+        ),
+    )
     logout.add_argument("--yes", action="store_true", help="confirm the deletion")
     return parser
 
@@ -151,6 +159,30 @@ def _status(store: SettingsStore, settings: AuthSettings, err: t.TextIO) -> int:
         lines.append(f"pending web authorization until {_when(doc.pending.expires_at)}")
     print("\n".join(lines), file=err)
     return EXIT_OK if token is not None else EXIT_NOT_LOGGED_IN
+
+
+def _logout(store: SettingsStore, err: t.TextIO) -> None:
+    """Delete the login's files and say which, and what is left to the user."""
+    removed = store.delete()
+    names = ", ".join(str(path) for path in removed)
+    if store.path in removed:
+        print(f"Deleted {names}.", file=err)
+    elif removed:
+        print(f"No settings file at {store.path}; deleted what was left of it: {names}.", file=err)
+    else:
+        print(f"No settings file at {store.path}; nothing to delete.", file=err)
+    if store.key_is_users:
+        print(
+            f"The key you supplied ({store.key_source}) was left as it is: tap-bigcommerce never "
+            "stored it; remove it where you keep it if nothing else needs it.",
+            file=err,
+        )
+    if store.path in removed:
+        print(
+            "The app's tokens stay valid at the server until it revokes them (uninstall the app "
+            "in the store's control panel to revoke).",
+            file=err,
+        )
 
 
 def run(
@@ -209,16 +241,10 @@ def run(
         elif args.command == "logout":
             if not args.yes:
                 raise UsageError(
-                    f"logout deletes {store.path}; run `{AUTH_COMMAND} logout --yes` to confirm."
+                    f"logout deletes {store.path} with its key and lock files; run "
+                    f"`{AUTH_COMMAND} logout --yes` to confirm."
                 )
-            if store.delete():
-                print(
-                    f"Deleted {store.path}. The app's tokens stay valid at the server until it "
-                    "revokes them (uninstall the app in the store's control panel to revoke).",
-                    file=err,
-                )
-            else:
-                print(f"No settings file at {store.path}; nothing to delete.", file=err)
+            _logout(store, err)
     except (UsageError, ConfigValidationError) as exc:
         print(f"{AUTH_COMMAND}: error: {redact(str(exc))}", file=err)
         return EXIT_USAGE

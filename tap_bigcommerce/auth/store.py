@@ -141,17 +141,26 @@ class SettingsStore:
 
     # -- key ---------------------------------------------------------------------------
 
+    def _users_key(self) -> str | None:
+        """The key the user supplied (setting, else environment); None means the key file."""
+        return self._configured_key or os.environ.get(KEY_ENV_VAR, "").strip() or None
+
+    @property
+    def key_is_users(self) -> bool:
+        """Whether the key is the user's own (a setting or the environment), not a key file."""
+        return self._users_key() is not None
+
     @property
     def key_source(self) -> str:
         """Where the key comes from (no key material)."""
         if self._configured_key:
             return "setting oauth_settings_key"
-        if os.environ.get(KEY_ENV_VAR, "").strip():
+        if self.key_is_users:
             return f"environment variable {KEY_ENV_VAR}"
         return f"key file {self.key_path}"
 
     def _key(self, *, create: bool) -> Fernet:
-        key = self._configured_key or os.environ.get(KEY_ENV_VAR, "").strip() or None
+        key = self._users_key()
         source = self.key_source
         if key is None:
             if self.key_path.exists():
@@ -257,12 +266,26 @@ class SettingsStore:
         doc.updated_at = self._clock()
         atomic_write(self.path, fernet.encrypt(doc.to_json()))
 
-    def delete(self) -> bool:
-        """Remove the settings file (keeps the key file). True when a file was removed."""
+    def delete(self) -> list[Path]:
+        """Remove the settings file, its key file and its lock file; the ones that were there.
+
+        A key given as a setting or environment variable is the user's and is not touched. The
+        lock file goes while held (POSIX; Windows' filelock removes it on release): a process
+        waiting for it then finds its inode unlinked and locks a new file instead.
+        """
+        if not self.path.parent.is_dir():
+            return []  # nothing to remove, and no directory to create just to lock it
+        lock_existed = self.lock_path.exists()
+        removed: list[Path] = []
         with self.locked():
-            try:
-                self.path.unlink()
-            except FileNotFoundError:
-                return False
+            for path in (self.path, self.key_path):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                    removed.append(path)
+            if _POSIX:
+                with contextlib.suppress(FileNotFoundError):
+                    self.lock_path.unlink()
+            if lock_existed:
+                removed.append(self.lock_path)
             _fsync_dir(self.path.parent)
-            return True
+        return removed

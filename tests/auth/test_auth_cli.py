@@ -12,6 +12,7 @@ import typing as t
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from .helpers import Transcript, cli_process, write_config
 
@@ -44,3 +45,39 @@ def test_files_are_owner_only_whatever_the_umask(
         "settings.oauth.key": 0o600,
         "settings.oauth.lock": 0o600,
     }
+
+
+def test_logout_leaves_a_key_the_user_supplied(
+    config_path: Path, settings_path: Path, transcript: Transcript
+) -> None:
+    key = Fernet.generate_key().decode()
+    env = {"TAP_BIGCOMMERCE_OAUTH_SETTINGS_KEY": key}
+    step1 = cli_process(transcript, "authorize-url", "--config", str(config_path), env=env)
+    assert step1.returncode == 0, step1.stderr
+    assert sorted(_files(settings_path.parent)) == ["settings.oauth", "settings.oauth.lock"]
+
+    done = cli_process(transcript, "logout", "--yes", "--config", str(config_path), env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert _files(settings_path.parent) == {}
+    lock = settings_path.with_name("settings.oauth.lock")
+    assert f"Deleted {settings_path}, {lock}." in done.stderr
+    assert "The key you supplied (setting oauth_settings_key) was left as it is" in done.stderr
+    assert key not in done.stderr
+
+
+def test_logout_removes_what_a_lost_settings_file_left(
+    config_path: Path, settings_path: Path, transcript: Transcript
+) -> None:
+    assert cli_process(transcript, "authorize-url", "--config", str(config_path)).returncode == 0
+    settings_path.unlink()  # e.g. deleted by hand, or by an older version's logout
+    done = cli_process(transcript, "logout", "--yes", "--config", str(config_path))
+    assert done.returncode == 0, done.stderr
+    key_file = settings_path.with_name("settings.oauth.key")
+    lock = settings_path.with_name("settings.oauth.lock")
+    assert (
+        f"No settings file at {settings_path}; deleted what was left of it: {key_file}, {lock}."
+        in done.stderr
+    )
+    assert "stay valid at the server" not in done.stderr  # no tokens were there
+    assert _files(settings_path.parent) == {}

@@ -425,17 +425,31 @@ def test_logout(
 ) -> None:
     sb = sandbox_factory()
     settings_file, _ = _login(transcript, sb, tmp_path, callback_port)
+    key_file = settings_file.with_name("bc.oauth.key")
+    lock_file = settings_file.with_name("bc.oauth.lock")
+    login_files = {settings_file, key_file, lock_file}
+    assert {p for p in settings_file.parent.iterdir() if p.name.startswith("bc.")} == login_files
+    key = key_file.read_text().strip()
     config_path = str(tmp_path / "machine-a" / "config.json")
-    code, err = cli(transcript, "logout", "--config", config_path)
-    assert code == 2
-    assert "--yes" in err
-    assert settings_file.exists()
-    code, err = cli(transcript, "logout", "--yes", "--config", config_path)
-    assert code == 0
-    assert not settings_file.exists()
+
+    unconfirmed = cli_process(transcript, "logout", "--config", config_path)
+    assert unconfirmed.returncode == 2
+    assert "--yes" in unconfirmed.stderr
+    assert all(path.exists() for path in login_files)
+
+    done = cli_process(transcript, "logout", "--yes", "--config", config_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert not any(path.exists() for path in login_files)
+    assert f"Deleted {settings_file}, {key_file}, {lock_file}." in done.stderr
+    assert "left as it is" not in done.stderr  # the key was the tap's own key file
+    assert "stay valid at the server" in done.stderr
+    assert key not in done.stderr
+
     code, err = cli(transcript, "status", "--config", config_path)
     assert code == 3
     assert "token:         none" in err
+    assert not lock_file.exists()  # status only reads
 
 
 def test_a_401_adopts_a_newer_login_from_another_process(
