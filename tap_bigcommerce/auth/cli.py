@@ -2,7 +2,8 @@
 
 Settings come from `--config PATH` (a tap config JSON) and from `TAP_BIGCOMMERCE_<SETTING>`
 environment variables (how Meltano passes settings to plugin commands); the environment
-wins. Everything human-readable goes to stderr; nothing here writes a secret anywhere.
+wins. Everything human-readable goes to stderr; stdout carries only what a script captures
+(the URL `authorize-url` prints). Nothing here writes a secret anywhere.
 
 Exit codes: 0 done; 1 authorization failed or refused; 2 bad usage or settings;
 3 not logged in (`status`); 130 interrupted.
@@ -88,7 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "authorize-url",
         parents=[common],
-        help="web flow step 1: print the authorization URL (valid 10 minutes, single-use)",
+        help="web flow step 1: print the authorization URL on stdout (valid 10 min, single-use)",
+        description=(
+            "Web flow step 1: save a pending authorization and print its URL. The URL is the "
+            "only line on stdout (for scripts: URL=$(%(prog)s --config config.json)); the "
+            "instructions and the state to check go to stderr."
+        ),
     )
     exchange = sub.add_parser(
         "exchange",
@@ -161,6 +167,22 @@ def _status(store: SettingsStore, settings: AuthSettings, err: t.TextIO) -> int:
     return EXIT_OK if token is not None else EXIT_NOT_LOGGED_IN
 
 
+def _authorize_url(url: str, state: str, *, out: t.TextIO, err: t.TextIO) -> None:
+    """The URL alone on stdout, between the instructions on stderr (read in order on a tty)."""
+    print(
+        "Open this URL in a browser (on any machine) and approve the app:\n", file=err, flush=True
+    )
+    print(url, file=out, flush=True)
+    print(
+        "\nThe browser is then sent to the redirect URI; check that its 'state' parameter is "
+        f"{state}, and pass the whole address from the address bar (or just its code) to\n\n"
+        f"    {AUTH_COMMAND} exchange '<redirect URL>'\n\n"
+        "within 10 minutes. This authorization can be used once.",
+        file=err,
+        flush=True,
+    )
+
+
 def _logout(store: SettingsStore, err: t.TextIO) -> None:
     """Delete the login's files and say which, and what is left to the user."""
     removed = store.delete()
@@ -190,10 +212,12 @@ def run(
     *,
     environ: t.Mapping[str, str] | None = None,
     stdin: t.TextIO | None = None,
+    out: t.TextIO | None = None,
     err: t.TextIO | None = None,
     browser: bool | t.Callable[[str], t.Any] | None = None,
 ) -> int:
     """Run the CLI and return its exit code (the testable core of `main`)."""
+    out = out or sys.stdout
     err = err or sys.stderr
     environ = os.environ if environ is None else environ
     args = _parser().parse_args(argv)
@@ -208,18 +232,7 @@ def run(
                 settings, store, client, browser=use_browser, timeout=args.timeout, out=err
             )
         elif args.command == "authorize-url":
-            url, state = begin_web_flow(settings, store, client)
-            print(
-                "Open this URL in a browser (on any machine) and approve the app:\n\n"
-                f"    {url}\n\n"
-                "The browser is then sent to the redirect URI; check that its 'state' parameter "
-                "is "
-                f"{state}, and pass the whole address from the address bar (or just its code) "
-                "to\n\n"
-                f"    {AUTH_COMMAND} exchange '<redirect URL>'\n\n"
-                "within 10 minutes. This authorization can be used once.",
-                file=err,
-            )
+            _authorize_url(*begin_web_flow(settings, store, client), out=out, err=err)
         elif args.command == "exchange":
             verifier = args.verifier
             if verifier in (None, "-"):
