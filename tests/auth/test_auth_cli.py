@@ -14,9 +14,13 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
+from .conftest import CLIENT_SECRET
 from .helpers import Transcript, cli_process, write_config
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+CALLBACK = "http://127.0.0.1:8976/callback"
+CODE = "c0de-value-0123456789"
+STATE = "st4te-value-0123456789"
 
 
 @pytest.fixture
@@ -81,3 +85,59 @@ def test_logout_removes_what_a_lost_settings_file_left(
     )
     assert "stay valid at the server" not in done.stderr  # no tokens were there
     assert _files(settings_path.parent) == {}
+
+
+@pytest.mark.parametrize(
+    ("argv", "change", "exit_code", "says"),
+    [
+        (["logout"], {}, 2, "run `tap-bigcommerce-auth logout --yes` to confirm"),
+        (["authorize-url"], {"redirect_uri": None}, 1, "Setting 'redirect_uri' is required"),
+        (
+            ["login", "--no-browser"],
+            {"redirect_uri": "https://app.example.com/cb"},
+            1,
+            "is not a loopback URL",
+        ),
+        (
+            ["exchange", f"{CALLBACK}?error=access_denied&error_description=not+now"],
+            {},
+            1,
+            "access_denied (not now). The user declined the app.",
+        ),
+        (
+            ["exchange", f"{CALLBACK}?code={CODE}&state={STATE}"],
+            {},
+            1,
+            "there is no pending authorization to check it against",
+        ),
+        (
+            ["exchange", f"{CALLBACK}?code={CODE}&context=stores/otherstore"],
+            {},
+            1,
+            "is for 'stores/otherstore', but store_hash is 'abc123store'",
+        ),
+        (["exchange", f"{CALLBACK}?state={STATE}"], {}, 1, "has no 'code' parameter"),
+    ],
+)
+def test_errors_are_one_line_without_secrets(
+    base_config: dict[str, t.Any],
+    tmp_path: Path,
+    transcript: Transcript,
+    argv: list[str],
+    change: dict[str, t.Any],
+    exit_code: int,
+    says: str,
+) -> None:
+    config = {**base_config, **change}
+    config = {k: v for k, v in config.items() if v is not None}
+    config_path = write_config(tmp_path / "config.json", config)
+    proc = cli_process(transcript, *argv, "--config", str(config_path))
+    assert proc.returncode == exit_code, proc.stderr
+    assert proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("tap-bigcommerce-auth: ")
+    assert says in lines[0]
+    for secret in (CLIENT_SECRET, CODE, STATE):
+        assert secret not in proc.stderr
+    assert not Path(config["oauth_settings_path"]).exists()  # nothing was saved
