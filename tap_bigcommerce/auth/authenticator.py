@@ -29,8 +29,9 @@ from tap_bigcommerce.auth.settings_schema import AuthSettings
 if t.TYPE_CHECKING:
     import requests
 
+    from tap_bigcommerce.auth.document import TokenSet
     from tap_bigcommerce.auth.oauth import OAuthClient
-    from tap_bigcommerce.auth.store import SettingsStore, TokenSet
+    from tap_bigcommerce.auth.store import SettingsStore
 
 AUTH_HEADER = "X-Auth-Token"
 logger = logging.getLogger(__name__)
