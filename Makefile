@@ -57,7 +57,7 @@ lint: $(VENV)/.synced $(CHECK_JSONSCHEMA)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy tap_bigcommerce tools packages/bigcommerce-sandbox/src
-	$(VENV)/bin/mypy tests/e2e scripts/plugin_metadata.py benchmarks tests/test_request_cost.py
+	$(VENV)/bin/mypy tests/e2e scripts/plugin_metadata.py benchmarks tests/test_request_cost.py tests/test_benchmarks.py
 	$(CHECK_JSONSCHEMA) --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 ## actionlint: the full GitHub Actions checker on the workflows (needs github.com to install)
