@@ -67,7 +67,7 @@ lint: $(VENV)/.synced $(CHECK_JSONSCHEMA)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy tap_bigcommerce tools packages/bigcommerce-sandbox/src
-	$(VENV)/bin/mypy tests/e2e scripts/plugin_metadata.py
+	$(VENV)/bin/mypy tests/e2e scripts/plugin_metadata.py benchmarks tests/test_request_cost.py tests/test_benchmarks.py
 	$(CHECK_JSONSCHEMA) --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 ## actionlint: the full GitHub Actions checker on the workflows (needs github.com to install)
@@ -86,11 +86,11 @@ schemas: $(VENV)/.synced
 ## (the tap's own bytecode is compiled first, as an installed tap's is: the CPU figure counts start-up)
 bench: $(VENV)/.synced
 	$(VENV)/bin/python -m compileall -q tap_bigcommerce
-	$(VENV)/bin/python benchmarks/bench.py $(BENCH_ARGS)
+	$(VENV)/bin/python -m benchmarks $(BENCH_ARGS)
 
 ## bench-sandbox: how fast the sandbox serves pages, and its memory for 100k orders
 bench-sandbox: $(VENV)/.synced
-	$(VENV)/bin/python benchmarks/sandbox_bench.py
+	$(VENV)/bin/python -m benchmarks.sandbox_speed
 
 clean:
 	rm -rf $(VENV) $(SDK_NEXT_VENV) $(UV_VENV) $(MELTANO_VENV) .meltano output .pytest_cache .mypy_cache .ruff_cache
