@@ -20,6 +20,8 @@ import typing as t
 import webbrowser
 from urllib.parse import urlsplit, urlunsplit
 
+from typing_extensions import override
+
 from tap_bigcommerce.auth.errors import AUTH_COMMAND, AuthError
 from tap_bigcommerce.auth.exchange import complete_exchange, granted_code, require_redirect_uri
 from tap_bigcommerce.auth.oauth import AuthorizationResponse, new_code_verifier, new_state
@@ -51,6 +53,7 @@ class _CallbackServer(http.server.HTTPServer):
 class _CallbackHandler(http.server.BaseHTTPRequestHandler):
     server: _CallbackServer
 
+    @override
     def log_message(self, format: str, *args: t.Any) -> None:
         """Silence the default access log: request lines carry the code."""
 

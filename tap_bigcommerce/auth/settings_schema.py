@@ -220,7 +220,7 @@ class AuthSettings:
         """The settings file's path (the default is per user, per store and client)."""
         if self.oauth_settings_path:
             return Path(os.path.expanduser(self.oauth_settings_path))
-        from tap_bigcommerce.auth.store import default_settings_path
+        from tap_bigcommerce.auth.keys import default_settings_path
 
         return default_settings_path(self.store_hash, self.client_id or "")
 
@@ -278,7 +278,7 @@ class AuthSettings:
         redirect_uri = _text(config, "redirect_uri")
         key = _text(config, "oauth_settings_key")
         if key is not None:
-            from tap_bigcommerce.auth.store import check_key
+            from tap_bigcommerce.auth.keys import check_key
 
             problem = check_key(key)
             if problem:

@@ -9,7 +9,6 @@ readable by group or others is refused and left exactly as it is.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import stat
 import tempfile
@@ -18,11 +17,11 @@ import typing as t
 from pathlib import Path
 
 import filelock
-import platformdirs
 from cryptography.fernet import Fernet, InvalidToken
 
 from tap_bigcommerce.auth.document import FORMAT_VERSION, SettingsDocument
 from tap_bigcommerce.auth.errors import AUTH_COMMAND, SettingsFileError
+from tap_bigcommerce.auth.keys import check_key
 from tap_bigcommerce.auth.redaction import register_secrets
 
 if t.TYPE_CHECKING:
@@ -30,31 +29,9 @@ if t.TYPE_CHECKING:
 
     from tap_bigcommerce.auth.settings_schema import AuthSettings
 
-APP_NAME = "tap-bigcommerce"
 KEY_ENV_VAR = "TAP_BIGCOMMERCE_OAUTH_SETTINGS_KEY"
 LOCK_TIMEOUT_S = 120.0
 _POSIX = os.name == "posix"
-
-
-def default_settings_path(store_hash: str, client_id: str) -> Path:
-    """Per-user data directory, one file per store and client."""
-    digest = hashlib.sha256(client_id.encode()).hexdigest()[:16]
-    base = platformdirs.user_data_path(APP_NAME, appauthor=False)
-    return base / "oauth" / f"{store_hash}-{digest}.oauth"
-
-
-def check_key(key: str) -> str | None:
-    """None when `key` is a valid Fernet key, else what is wrong with it."""
-    try:
-        Fernet(key.encode())
-    except (ValueError, TypeError):
-        return (
-            "is not a Fernet key (44 characters of URL-safe base64); generate one with "
-            '`python -c "from cryptography.fernet import Fernet; '
-            'print(Fernet.generate_key().decode())"` '
-            "or copy the content of the key file written by the first login"
-        )
-    return None
 
 
 def _check_private(path: Path, what: str) -> None:
