@@ -209,6 +209,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
     # the store's clock (the window's end) and profile
     "GET /v2/time": (One(),),
     "GET /v2/store": (One(),),
+    # the count a v2 window is checked against before its bookmark moves (reading.verify)
+    "GET /v2/orders/count": (One(),),
     # store tables, with their children embedded (include=...)
     "GET /v2/orders": (Records("orders"), Filtered("orders", {"is_deleted": "true"})),
     "GET /v3/catalog/products": (

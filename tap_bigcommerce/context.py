@@ -10,6 +10,7 @@ run one way).
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import functools
 import logging
 import threading
@@ -19,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from tap_bigcommerce.dates import epoch_to_datetime, format_timestamp
-from tap_bigcommerce.errors import BigCommerceError
+from tap_bigcommerce.errors import BigCommerceError, MissingScopeError, NotFoundError
 
 if t.TYPE_CHECKING:
     from tap_bigcommerce.api import StoreApi
@@ -54,13 +55,48 @@ class StoreClock:
             return self._end
 
     def _read(self) -> dt.datetime:
-        body = self._api.get(CLOCK_PATH, scope=CLOCK_SCOPE).body
+        try:
+            body = self._api.get(CLOCK_PATH, scope=CLOCK_SCOPE).body
+        except MissingScopeError:
+            return self._from_date_header()
+        except NotFoundError as exc:
+            raise BigCommerceError(
+                f"{exc} The store's clock is missing: check `store_hash` "
+                f"('{self._api.store_hash}') and `api_url`."
+            ) from exc
         if not isinstance(body, dict) or not isinstance(body.get("time"), int | float):
             raise BigCommerceError(
                 f'GET {CLOCK_PATH} did not return the store\'s clock ({{"time": seconds}}); '
                 "check `api_url`."
             )
         return epoch_to_datetime(int(body["time"]))
+
+    def _from_date_header(self) -> dt.datetime:
+        """The clock from the `Date` header of the API's answer, when /v2/time is not allowed.
+
+        `/v2/time` needs `store_v2_information_read_only`, which a token made for, say,
+        orders only may lack; the API's own `Date` header tells the same clock to the
+        second, so the incremental streams still run.
+        """
+        header = self._api.server_date
+        try:
+            moment = email.utils.parsedate_to_datetime(header or "")
+        except (TypeError, ValueError):
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise BigCommerceError(
+                f"The token lacks `{CLOCK_SCOPE}` (GET {CLOCK_PATH} answered 403) and the "
+                "API's answer carried no usable Date header to take the store's clock from. "
+                f"Grant `{CLOCK_SCOPE}` to the API account."
+            )
+        self._logger.info(
+            "Store %s: the token lacks `%s`, so the store's clock is read from the API's "
+            "Date header instead of %s.",
+            self._api.store_hash,
+            CLOCK_SCOPE,
+            CLOCK_PATH,
+        )
+        return moment.astimezone(dt.timezone.utc)
 
 
 class MissingScopes:

@@ -23,12 +23,21 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Iterable, Mapping
 
+import click
+from singer_sdk import Tap
 from singer_sdk.batch import Batcher
+from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.mapper import SameRecordTransform
+from typing_extensions import override
 
+from tap_bigcommerce import cancel
+from tap_bigcommerce.config_input import read_config_file
+from tap_bigcommerce.errors import CancelledError
 from tap_bigcommerce.output import RecordLine, StateFlushingWriter
 
 if t.TYPE_CHECKING:
+    from types import FrameType
+
     from singer_sdk import metrics
     from singer_sdk.helpers._batch import BatchConfig
     from singer_sdk.helpers.types import Context
@@ -163,3 +172,36 @@ def discard_progress(stream: Stream, context: Context | None) -> None:
     would never be read.
     """
     stream.get_context_state(context).pop(_PROGRESS_MARKERS, None)
+
+
+class CancellableTap(Tap):
+    """The SDK's tap, with the tap's handling of `--config` files and of signals.
+
+    The SDK's own termination handler writes STATE from inside the signal handler,
+    which deadlocks when the signal comes while the writer holds its lock, and then
+    exits with status 0 as if the run had succeeded. This one only cancels the run
+    (`cancel`). And a `--config` file that is not JSON ends in the SDK's traceback;
+    here it is one line naming the file.
+    """
+
+    @classmethod
+    @override
+    def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> t.Any:
+        for path in value:
+            if path != "ENV":
+                try:
+                    read_config_file(path)
+                except ConfigValidationError as exc:
+                    cls.logger.error("%s", exc)
+                    ctx.exit(1)
+        return super().cb_config(ctx, param, value)
+
+    @override
+    def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
+        del frame
+        cancel.request(signum)
+        writer = self.message_writer
+        if isinstance(writer, StateFlushingWriter) and writer.writing:
+            writer.deferred = signum  # raised as soon as the chunk is on stdout
+            return
+        raise CancelledError(signum)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import signal
 import sys
 import threading
 import typing as t
+from collections.abc import Mapping
 
-from singer_sdk import Tap
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
+from tap_bigcommerce import cancel
 from tap_bigcommerce.api import StoreApi
 from tap_bigcommerce.auth import BigCommerceAuthenticator
 from tap_bigcommerce.auth.errors import AuthError
@@ -22,10 +24,12 @@ from tap_bigcommerce.auth.settings_schema import (
     SECRET_SETTINGS,
     validate_auth_config,
 )
+from tap_bigcommerce.config_input import check_secret_types, secret_values, unknown_settings
 from tap_bigcommerce.context import MissingScopes, StoreClock, StoreContext
-from tap_bigcommerce.errors import BigCommerceError
+from tap_bigcommerce.errors import BigCommerceError, CancelledError
 from tap_bigcommerce.output import StateFlushingWriter
 from tap_bigcommerce.ratelimit import RateBudget
+from tap_bigcommerce.sdk_seam import CancellableTap
 from tap_bigcommerce.settings import CORE_PROPERTIES, DEFAULT_API_URL, validate_settings
 from tap_bigcommerce.stores import STORES_PROPERTY, store_configs
 from tap_bigcommerce.streams import STREAM_TYPES
@@ -62,7 +66,7 @@ def collector_tuned_for_pages() -> t.Iterator[None]:
         gc.unfreeze()
 
 
-class TapBigCommerce(Tap):
+class TapBigCommerce(CancellableTap):
     """Singer tap for BigCommerce."""
 
     name = "tap-bigcommerce"
@@ -73,10 +77,23 @@ class TapBigCommerce(Tap):
         *CORE_PROPERTIES, STORES_PROPERTY, *AUTH_PROPERTIES
     ).to_dict()
 
+    _running: t.ClassVar[TapBigCommerce | None] = None
+    """The tap of this process's run, whose state a cancelled run writes last."""
+
     @override
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        given = kwargs.get("config")
+        if isinstance(given, Mapping):
+            # Before the SDK's own validation, which would show a secret's value.
+            install_redaction(secret_values(given, SECRET_SETTINGS))
+            if kwargs.get("validate_config", True):
+                check_secret_types(given, SECRET_SETTINGS)
         super().__init__(*args, **kwargs)
+        TapBigCommerce._running = self
         validate = kwargs.get("validate_config", True)
+        if validate:
+            for warning in unknown_settings(self.config, self._known_settings()):
+                self.logger.warning("%s", warning)
         self._store_configs: dict[str, dict[str, t.Any]] = {}
         try:
             configs = store_configs(self.config)
@@ -94,6 +111,13 @@ class TapBigCommerce(Tap):
             self._store_configs[store_config["store_hash"]] = store_config
         self._lock = threading.Lock()
         self._contexts: dict[str, StoreContext] = {}
+
+    @classmethod
+    def _known_settings(cls) -> set[str]:
+        """This tap's settings and the SDK's own (stream maps, flattening, batches...)."""
+        schema = {"properties": dict(cls.config_jsonschema["properties"])}
+        cls.append_builtin_config(schema)
+        return set(schema["properties"])
 
     @property
     def store_hashes(self) -> list[str]:
@@ -156,9 +180,33 @@ class TapBigCommerce(Tap):
         try:
             with collector_tuned_for_pages():
                 super().invoke(*args, **kwargs)
+        except CancelledError as exc:
+            cls._stop(exc)
         except (BigCommerceError, AuthError) as exc:
             cls.logger.error("%s", exc)
             sys.exit(1)
+
+    @classmethod
+    def _stop(cls, exc: CancelledError) -> t.NoReturn:
+        """End a cancelled run: what was written flushed, then the state as it stands.
+
+        Bookmarks move only when a window has been read and written whole, so the state
+        at any moment loses nothing; records after it are read again by the next run.
+        """
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)  # a second signal must not cut this short
+        tap = cls._running
+        if tap is not None:
+            writer = tap.message_writer
+            if isinstance(writer, StateFlushingWriter):
+                writer.deferred = 0
+            tap.state_writer.write_state(tap.state)  # after the lines before it, flushed
+        cls.logger.warning(
+            "Stopped by %s: what was read is written, and the last STATE loses nothing; "
+            "run again from it to resume.",
+            cancel.signal_name(exc.signum),
+        )
+        sys.exit(cancel.exit_status(exc))
 
 
 if __name__ == "__main__":

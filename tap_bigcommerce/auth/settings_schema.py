@@ -276,6 +276,13 @@ class AuthSettings:
         for name in ("login_url", "authorization_url", "token_url", "redirect_uri"):
             _check_url(name, _text(config, name))
         redirect_uri = _text(config, "redirect_uri")
+        settings_path = _text(config, "oauth_settings_path")
+        if settings_path is not None and Path(os.path.expanduser(settings_path)).is_dir():
+            _fail(
+                "oauth_settings_path",
+                f"{settings_path} is a directory; give the path of the settings file itself "
+                f"(e.g. {Path(settings_path) / (store_hash + '.oauth')})",
+            )
         key = _text(config, "oauth_settings_key")
         if key is not None:
             from tap_bigcommerce.auth.keys import check_key

@@ -19,6 +19,7 @@ import typing as t
 from collections.abc import Iterable, Sequence
 
 from tap_bigcommerce import sdk_seam
+from tap_bigcommerce.errors import MissingScopeError
 from tap_bigcommerce.reading.pager import ChildPager
 
 if t.TYPE_CHECKING:
@@ -152,9 +153,18 @@ class ChildFanOut:
             return
         shared: dict[t.Any, t.Any] = {}
         for child, output in self._children:
+            if child.scope in store.scopes:  # type: ignore[attr-defined]
+                continue
             source = t.cast("ChildStream", child)
             source.enter_store(store)
-            output.write(source.pager.records_for(child, live, shared))
+            try:
+                output.write(source.pager.records_for(child, live, shared))
+            except MissingScopeError as exc:
+                # The child's own scope (its parent's requests were allowed): this child
+                # is skipped for the store, its parent and siblings go on.
+                if child.config.get("strict_scopes"):
+                    raise
+                store.scopes.record(exc.scope, stream=child.name)
 
     def close(self) -> None:
         for _, output in self._children:

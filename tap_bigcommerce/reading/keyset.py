@@ -21,9 +21,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing_extensions import override
 
 from tap_bigcommerce.dates import format_timestamp
-from tap_bigcommerce.reading.pager import Pager
+from tap_bigcommerce.errors import InvalidResponseError
+from tap_bigcommerce.reading.cursor import window_params
+from tap_bigcommerce.reading.pager import Pager, VerifiedPager
 from tap_bigcommerce.reading.pages import PAGE_SIZE, Page, PageSource, expect_list, expect_v3
 from tap_bigcommerce.reading.parallel import merge_concurrently
+from tap_bigcommerce.reading.verify import Tally, check_keyset_page, total_of
 
 if t.TYPE_CHECKING:
     from tap_bigcommerce.reading.windows import Window
@@ -33,7 +36,7 @@ QUEUED_PAGES = 2
 """Pages waiting for the main thread: a page of orders with line items is several MB."""
 
 
-class KeysetPager(Pager):
+class KeysetPager(VerifiedPager):
     """A `date_modified` window read by keyset on id (see the module docstring)."""
 
     replication_key = "date_modified"
@@ -52,13 +55,19 @@ class KeysetPager(Pager):
         up_to_id: int | None,
         *,
         descending: bool = False,
+        tally: Tally | None = None,
     ) -> Page:
-        """One page of the window's records with `after_id < id <= up_to_id`."""
+        """One page of the window's records with `after_id < id <= up_to_id`.
+
+        Checked (`verify.check_keyset_page`): a page with ids outside the range or out
+        of order would move the keyset past records never read. `tally`, on the
+        window's first page, takes the API's total of the window.
+        """
 
     @override
-    def pages(self, source: PageSource, window: Window | None) -> Iterator[Page]:
+    def read(self, source: PageSource, window: Window | None, tally: Tally) -> Iterator[Page]:
         assert window is not None, "keyset pagers read a window"
-        first = self.fetch_range(source, window, 0, None)
+        first = self.fetch_range(source, window, 0, None, tally=tally)
         if first:
             yield first
         if len(first) < PAGE_SIZE:
@@ -119,7 +128,30 @@ def split_id_range(
 
 
 class V2Keyset(KeysetPager):
-    """A v2 list (bare arrays, 204 past the end): `min_id`/`max_id`, `sort=id:asc`."""
+    """A v2 list (bare arrays, 204 past the end): `min_id`/`max_id`, `sort=id:asc`.
+
+    `counted`: the list has a `/count` endpoint taking the same date filters, which
+    checks the window (`verify`); one request per window.
+    """
+
+    def __init__(self, params: Mapping[str, str] | None = None, *, counted: bool = True) -> None:
+        super().__init__(params)
+        self.counted = counted
+
+    @override
+    def count(self, source: PageSource, window: Window | None) -> int | None:
+        if not self.counted or window is None:
+            return None
+        params = {"max_date_modified": format_timestamp(window.end)}
+        if window.start is not None:
+            params["min_date_modified"] = format_timestamp(window.start)
+        body = source.get(params, path=f"{source.path}/count")
+        count = body.get("count") if isinstance(body, dict) else None
+        if type(count) is not int:
+            raise InvalidResponseError(
+                f"GET {source.path}/count answered without a count ({type(body).__name__})"
+            )
+        return count
 
     @override
     def fetch_range(
@@ -130,6 +162,7 @@ class V2Keyset(KeysetPager):
         up_to_id: int | None,
         *,
         descending: bool = False,
+        tally: Tally | None = None,
     ) -> Page:
         params: dict[str, t.Any] = {
             **self.params,
@@ -142,7 +175,8 @@ class V2Keyset(KeysetPager):
             params["min_date_modified"] = format_timestamp(window.start)
         if up_to_id is not None:
             params["max_id"] = up_to_id
-        return expect_list(source.get(params, typed=True), source)
+        check = check_keyset_page(PAGE_SIZE, after_id, up_to_id, descending=descending)
+        return expect_list(source.get(params, typed=True, check=check), source)
 
 
 class V3Keyset(KeysetPager):
@@ -150,6 +184,13 @@ class V3Keyset(KeysetPager):
 
     def __init__(self, *, include: str | None = None) -> None:
         super().__init__({"include": include} if include else None)
+
+    @override
+    def count(self, source: PageSource, window: Window | None) -> int | None:
+        assert window is not None, "keyset pagers read a window"
+        body = source.get({**window_params(window), "limit": 1})
+        _, pagination = expect_v3(body, source)
+        return total_of(pagination)
 
     @override
     def fetch_range(
@@ -160,6 +201,7 @@ class V3Keyset(KeysetPager):
         up_to_id: int | None,
         *,
         descending: bool = False,
+        tally: Tally | None = None,
     ) -> Page:
         params: dict[str, t.Any] = {
             "date_modified:max": format_timestamp(window.end),
@@ -173,7 +215,10 @@ class V3Keyset(KeysetPager):
         if up_to_id is not None:
             params["id:max"] = up_to_id
         params.update(self.params)
-        page, _ = expect_v3(source.get(params, typed=True), source)
+        check = check_keyset_page(PAGE_SIZE, after_id, up_to_id, descending=descending)
+        page, pagination = expect_v3(source.get(params, typed=True, check=check), source)
+        if tally is not None:
+            tally.expect(total_of(pagination))
         return page
 
 
@@ -190,7 +235,8 @@ class WithDeleted(Pager):
 
     def __init__(self, live: V2Keyset) -> None:
         self.live = live
-        self.deleted = V2Keyset({**live.params, "is_deleted": "true"})
+        # `/count` takes no `is_deleted`: the deleted pass cannot be counted.
+        self.deleted = V2Keyset({**live.params, "is_deleted": "true"}, counted=False)
 
     @override
     def pages(self, source: PageSource, window: Window | None) -> Iterator[Page]:

@@ -20,7 +20,7 @@ from typing_extensions import override
 
 from tap_bigcommerce.errors import BigCommerceError
 from tap_bigcommerce.reading.cursor import window_params
-from tap_bigcommerce.reading.pager import Pager
+from tap_bigcommerce.reading.pager import VerifiedPager
 from tap_bigcommerce.reading.pages import (
     PAGE_SIZE,
     Page,
@@ -29,6 +29,7 @@ from tap_bigcommerce.reading.pages import (
     expect_v3,
     is_v3,
 )
+from tap_bigcommerce.reading.verify import Tally, check_page, total_of
 
 if t.TYPE_CHECKING:
     from tap_bigcommerce.reading.windows import Window
@@ -41,20 +42,32 @@ class ListChangedError(BigCommerceError):
 
 
 def read_numbered_pages(
-    source: PageSource, path: str | None = None, *, typed: bool = False
+    source: PageSource,
+    path: str | None = None,
+    *,
+    typed: bool = False,
+    tally: Tally | None = None,
 ) -> Iterator[Page]:
-    """Every page of a full list, v2 or v3, at 250 per page (see the module docstring)."""
+    """Every page of a full list, v2 or v3, at 250 per page (see the module docstring).
+
+    `tally` takes the v3 list's total, against which the read is checked.
+    """
     path = path or source.path
+    check = check_page(PAGE_SIZE)
     for _attempt in range(PAGE_NUMBER_ATTEMPTS):
         total: int | None = None
         changed = False
         page_number = 1
         while True:
-            body = source.get({"page": page_number, "limit": PAGE_SIZE}, path=path, typed=typed)
+            body = source.get(
+                {"page": page_number, "limit": PAGE_SIZE}, path=path, typed=typed, check=check
+            )
             if is_v3(path):
                 page, pagination = expect_v3(body, source)
                 if total is None:
                     total = pagination.get("total")
+                    if tally is not None:
+                        tally.expected = total_of(pagination)
                 elif pagination.get("total") != total:
                     changed = True
                     break
@@ -79,28 +92,38 @@ def read_numbered_pages(
     )
 
 
-class FullTablePages(Pager):
-    """A list read whole on every run (small, or without a modification date to filter on)."""
+class FullTablePages(VerifiedPager):
+    """A list read whole on every run (small, or without a modification date to filter on).
+
+    A v3 list is checked against its total; a v2 list has none to check against.
+    """
+
+    repeats = True  # a record may shift across a page edge and come twice
 
     @override
-    def pages(self, source: PageSource, window: Window | None) -> Iterator[Page]:
-        yield from read_numbered_pages(source, typed=True)
+    def read(self, source: PageSource, window: Window | None, tally: Tally) -> Iterator[Page]:
+        yield from read_numbered_pages(source, typed=True, tally=tally)
 
 
-class CreatedWindow(Pager):
+class CreatedWindow(VerifiedPager):
     """A v3 list of immutable records read by `created` window (`created:min/max`)."""
 
     replication_key = "created"
     cost = "1 per 250 records created in the window (at least 1)"
 
     @override
-    def pages(self, source: PageSource, window: Window | None) -> Iterator[Page]:
+    def read(self, source: PageSource, window: Window | None, tally: Tally) -> Iterator[Page]:
         assert window is not None, "CreatedWindow reads a window"
         params = window_params(window, "created")
+        check = check_page(PAGE_SIZE)
         page_number = 1
         while True:
-            body = source.get({**params, "page": page_number, "limit": PAGE_SIZE}, typed=True)
+            body = source.get(
+                {**params, "page": page_number, "limit": PAGE_SIZE}, typed=True, check=check
+            )
             page, pagination = expect_v3(body, source)
+            if page_number == 1:
+                tally.expect(total_of(pagination))
             if page:
                 yield page
             if not page or pagination.get("total_pages", 1) <= page_number:

@@ -13,8 +13,13 @@ import abc
 import typing as t
 from collections.abc import Iterator, Sequence
 
+from typing_extensions import override
+
+from tap_bigcommerce.reading.verify import verified_pages
+
 if t.TYPE_CHECKING:
     from tap_bigcommerce.reading.pages import Page, PageSource, Record
+    from tap_bigcommerce.reading.verify import Tally
     from tap_bigcommerce.reading.windows import Window
 
 
@@ -33,6 +38,26 @@ class Pager(abc.ABC):
     @abc.abstractmethod
     def pages(self, source: PageSource, window: Window | None) -> Iterator[Page]:
         """Every record of the list (of the window, when windowed), a page at a time."""
+
+
+class VerifiedPager(Pager):
+    """A pager whose reads are checked against the API's count (`reading.verify`)."""
+
+    repeats: t.ClassVar[bool] = False
+    """Whether one read may deliver a record twice (its distinct ids are counted then)."""
+
+    @override
+    def pages(self, source: PageSource, window: Window | None) -> Iterator[Page]:
+        yield from verified_pages(self, source, window)
+
+    @abc.abstractmethod
+    def read(self, source: PageSource, window: Window | None, tally: Tally) -> Iterator[Page]:
+        """One read of the list (of the window), noting the API's total in `tally`."""
+
+    def count(self, source: PageSource, window: Window | None) -> int | None:
+        """The API's count of the list (of the window) now; None where it has none."""
+        del source, window
+        return None
 
 
 class ChildPager(abc.ABC):

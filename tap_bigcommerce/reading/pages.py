@@ -40,6 +40,9 @@ class PageSource(t.Protocol):
     def logger(self) -> logging.Logger: ...
 
     @property
+    def primary_keys(self) -> t.Sequence[str]: ...
+
+    @property
     def store(self) -> StoreContext:
         """The store being read (one at a time per stream)."""
         ...
@@ -50,11 +53,13 @@ class PageSource(t.Protocol):
         path: str | None = None,
         *,
         typed: bool = False,
+        check: t.Callable[[t.Any], None] | None = None,
     ) -> t.Any:
         """The decoded body of one GET of `path` (default: the stream's), None for a 204.
 
         `typed`: the body is a page of the stream's own records, which may be decoded
-        straight into its schema's types.
+        straight into its schema's types. `check` raises `InvalidResponseError` for a
+        body that cannot be right, which is then asked for again.
         """
         ...
 

@@ -18,11 +18,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from typing_extensions import override
 
+from tap_bigcommerce.errors import NotFoundError
 from tap_bigcommerce.reading.cursor import read_cursor_pages, window_params
 from tap_bigcommerce.reading.numbered import read_numbered_pages
-from tap_bigcommerce.reading.pager import ChildPager, Pager
+from tap_bigcommerce.reading.pager import ChildPager, VerifiedPager
 from tap_bigcommerce.reading.pages import Page, PageSource, Record
 from tap_bigcommerce.reading.parallel import map_in_order
+
+if t.TYPE_CHECKING:
+    from tap_bigcommerce.reading.verify import Tally
 
 if t.TYPE_CHECKING:
     from tap_bigcommerce.reading.windows import Window
@@ -71,22 +75,40 @@ class PerParent(ChildPager):
         if self.only is not None:
             parents = [parent for parent in parents if self.only(parent)]
 
-        def children_of(parent: Mapping[str, t.Any]) -> list[Record]:
+        def children_of(parent: Mapping[str, t.Any]) -> list[Record] | None:
             path = source.path.format(parent_id=parent["id"])
-            return [record for page in self.paging(source, path) for record in page]
+            try:
+                return [record for page in self.paging(source, path) for record in page]
+            except NotFoundError as exc:
+                if exc.path != path:
+                    raise
+                return None  # the parent was deleted since its page was read
 
+        gone = []
         results = map_in_order(children_of, list(parents), pool=source.store.child_pool)
         for parent, records in zip(parents, results, strict=True):
+            if records is None:
+                gone.append(parent["id"])
+                continue
             for record in records:
                 record.setdefault(self.parent_key, parent["id"])
                 yield record
+        if gone:
+            source.logger.info(
+                "Stream '%s': %d parents were gone (HTTP 404) when their children were "
+                "read, most likely deleted during the sync; skipped: %s",
+                source.name,
+                len(gone),
+                ", ".join(map(str, gone[:20])) + (" ..." if len(gone) > 20 else ""),
+            )
 
 
-class PerParentWindow(Pager):
+class PerParentWindow(VerifiedPager):
     """Each parent's `date_modified` window, parents listed whole at `parent_path`."""
 
     replication_key = "date_modified"
     cost = "1 per 250 parents + 1 per parent (per 250 changed records)"
+    repeats = True
 
     def __init__(self, *, parent_path: str, parent_key: str, parent_name: str) -> None:
         self.parent_path = parent_path
@@ -95,7 +117,7 @@ class PerParentWindow(Pager):
         """The stream that reads the parents (the README's streams table names it)."""
 
     @override
-    def pages(self, source: PageSource, window: Window | None) -> Iterator[Page]:
+    def read(self, source: PageSource, window: Window | None, tally: Tally) -> Iterator[Page]:
         assert window is not None, "PerParentWindow reads a window"
         params = window_params(window)
         parent_ids = [
@@ -105,7 +127,7 @@ class PerParentWindow(Pager):
         ]
         for parent_id in parent_ids:
             path = source.path.format(parent_id=parent_id)
-            for page in read_cursor_pages(source, path, params):
+            for page in read_cursor_pages(source, path, params, on_total=tally.expect_more):
                 for record in page:
                     record.setdefault(self.parent_key, parent_id)
                 yield page

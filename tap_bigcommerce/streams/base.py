@@ -28,7 +28,8 @@ from typing_extensions import override
 from tap_bigcommerce import sdk_seam
 from tap_bigcommerce.dates import parse_timestamp
 from tap_bigcommerce.decoding import PageDecoder, Unsupported, embedded_child_keys
-from tap_bigcommerce.errors import BigCommerceError, MissingScopeError
+from tap_bigcommerce.errors import BigCommerceError, MissingScopeError, NotFoundError
+from tap_bigcommerce.keys import RecordKeys
 from tap_bigcommerce.reading.children import ChildFanOut
 from tap_bigcommerce.reading.progress import Progress
 from tap_bigcommerce.reading.windows import commit_window, open_window
@@ -91,9 +92,14 @@ class BigCommerceStream(Stream):
         self._stores = t.cast("StoreContexts", tap)
         self._writer = tap.message_writer
         self._field_plan = FieldPlan(schema, stream=self.name)
+        self._keys = RecordKeys(
+            self.name, schema, self.primary_keys, getattr(self.pager, "replication_key", None)
+        )
         self._undeclared_seen: set[str] = set()
         self._record_counter: metrics.Counter | None = None
         self._store: StoreContext | None = None
+        self._answered = 0
+        """Requests of this stream the store answered (a 404 on the first is a missing list)."""
         self.store_hash = ""
         """The store being read: a stream reads one store (one partition) at a time."""
         # The tap conforms records itself (`normalise`); the SDK's recursive
@@ -113,6 +119,8 @@ class BigCommerceStream(Stream):
         return self._store
 
     def enter_store(self, store: StoreContext) -> None:
+        if self._store is not store:
+            self._answered = 0
         self._store = store
         self.store_hash = store.store_hash
 
@@ -130,20 +138,25 @@ class BigCommerceStream(Stream):
         path: str | None = None,
         *,
         typed: bool = False,
+        check: t.Callable[[t.Any], None] | None = None,
     ) -> t.Any:
         """The decoded body of one GET (None for BigCommerce's 204 past the last page).
 
         `typed`: the body is a page of this stream's own records, decoded into
         conformed `TypedRecord`s (see `decoding`) when its records are written directly.
+        `check`: raises `InvalidResponseError` for a body that cannot be right (retried).
         """
         decoder = self._page_decoder if typed and self._typed_pages else None
-        return self.store.api.get(
+        body = self.store.api.get(
             path or self.path,
             params,
             scope=self.scope,
             stream=self.name,
             decode=decoder.decode if decoder is not None else None,
+            check=check,
         ).body
+        self._answered += 1
+        return body
 
     # --- records ----------------------------------------------------------------------
 
@@ -161,17 +174,19 @@ class BigCommerceStream(Stream):
             return None
 
     def normalise(self, record: t.Any) -> t.Any:
-        """Tag the record with its store and conform it to the schema (see `records`).
+        """Tag the record with its store, conform it to the schema, check its keys.
 
-        A `TypedRecord` was conformed while its page was decoded.
+        A `TypedRecord` was conformed while its page was decoded (see `records`,
+        `decoding`); a record without usable keys fails the run (see `keys`).
         """
         if isinstance(record, TypedRecord):
             record.store_hash = self.store_hash  # type: ignore[attr-defined]
-            return record
-        record["store_hash"] = self.store_hash
-        dropped = self._field_plan.apply(record)
-        if dropped:
-            self._warn_undeclared(dropped)
+        else:
+            record["store_hash"] = self.store_hash
+            dropped = self._field_plan.apply(record)
+            if dropped:
+                self._warn_undeclared(dropped)
+        self._keys.check(record)
         return record
 
     @staticmethod
@@ -290,6 +305,18 @@ class BigCommerceStream(Stream):
             if self.config.get("strict_scopes"):
                 raise
             store.scopes.record(exc.scope, stream=self.name)
+            finished = True
+        except NotFoundError as exc:
+            if self._answered or exc.path != self.path or self.config.get("strict_endpoints"):
+                raise
+            self.logger.warning(
+                "Stream '%s' (store %s): %s The list is not available on this store, "
+                "most likely a feature the store or its plan lacks; the stream is skipped "
+                "(its bookmark stays). Set strict_endpoints to make this an error.",
+                self.name,
+                store.store_hash,
+                exc,
+            )
             finished = True
         finally:
             last_store = context["store_hash"] == self._stores.store_hashes[-1]
