@@ -105,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
         "verifier",
         nargs="?",
         help="the code, or the redirect URL from the browser's address bar; '-' or omitted: "
-        "read it from stdin",
+        "read it from stdin (a code beginning with '-' goes after '--')",
     )
     sub.add_parser("status", parents=[common], help="show the stored authorization (no secrets)")
     sub.add_parser("refresh", parents=[common], help="refresh the access token now")

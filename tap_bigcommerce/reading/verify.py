@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from tap_bigcommerce.errors import IncompleteWindowError, InvalidResponseError
 
 if t.TYPE_CHECKING:
-    from tap_bigcommerce.reading.pager import VerifiedPager
     from tap_bigcommerce.reading.pages import Page, PageSource
     from tap_bigcommerce.reading.windows import Window
 
@@ -35,6 +34,27 @@ def total_of(pagination: Mapping[str, t.Any]) -> int | None:
     """A v3 page's `meta.pagination.total`, if it is a count."""
     total = pagination.get("total")
     return total if type(total) is int else None
+
+
+class CountedRead(t.Protocol):
+    """What verification needs of a pager: one read, and the API's count to check it by.
+
+    A protocol rather than the pager class so this module does not import the pagers
+    it checks (`reading.pager` imports it).
+    """
+
+    @property
+    def repeats(self) -> bool:
+        """Whether one read may deliver a record twice."""
+        ...
+
+    def read(self, source: PageSource, window: Window | None, tally: Tally) -> Iterator[Page]:
+        """One read of the list (of the window), noting the API's total in `tally`."""
+        ...
+
+    def count(self, source: PageSource, window: Window | None) -> int | None:
+        """The API's count of the list (of the window) now; None where it has none."""
+        ...
 
 
 @dataclass
@@ -77,7 +97,7 @@ class Tally:
 
 
 def verified_pages(
-    pager: VerifiedPager, source: PageSource, window: Window | None
+    pager: CountedRead, source: PageSource, window: Window | None
 ) -> Iterator[Page]:
     """The pager's pages, read again when the API counts more records than were read."""
     problem = ""
@@ -105,7 +125,7 @@ def verified_pages(
     )
 
 
-def shortfall(pager: VerifiedPager, source: PageSource, window: Window | None, tally: Tally) -> str:
+def shortfall(pager: CountedRead, source: PageSource, window: Window | None, tally: Tally) -> str:
     """What is missing from a read ('' when nothing is), asking for a fresh count if needed."""
     if tally.expected is not None and tally.records >= tally.expected:
         return ""

@@ -203,7 +203,8 @@ def test_headless_bare_code_from_an_app_install(
     config_path = write_config(tmp_path / "config.json", config)
     code, err = cli(transcript, "exchange", "--config", str(config_path), stdin=the_code + "\n")
     assert code == 0, err
-    code, err = cli(transcript, "exchange", the_code, "--config", str(config_path))
+    # `--` because a code may begin with '-' (token_urlsafe), as the help says.
+    code, err = cli(transcript, "exchange", "--config", str(config_path), "--", the_code)
     assert code == 1
     assert "already exchanged" in err
 
