@@ -10,7 +10,7 @@ children (`children`). The pagers, by style:
 | `V3Cursor` | `cursor` | incremental lists paged by cursor (customers, metafields) |
 | `CreatedWindow` | `numbered` | immutable records by `created` window (refunds) |
 | `FullTablePages` | `numbered` | lists read whole every run |
-| `Singleton` | `single` | one object (the store's profile) |
+| `Singleton`, `Unpaged` | `single` | one object (the profile), a list the API does not page |
 | `PerParentWindow` | `per_parent` | a window of each parent's list (price list records) |
 | `PerParent` | `per_parent` | a child list that costs a request per parent |
 | `Embedded`, `Reread` | `embedded` | children inside the parents' payload, or re-read with it |

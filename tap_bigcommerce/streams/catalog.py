@@ -9,6 +9,7 @@ from tap_bigcommerce.reading.embedded import Embedded, Reread
 from tap_bigcommerce.reading.keyset import V3Keyset
 from tap_bigcommerce.reading.numbered import FullTablePages
 from tap_bigcommerce.reading.per_parent import PerParent
+from tap_bigcommerce.reading.single import Unpaged
 from tap_bigcommerce.streams.base import BigCommerceStream
 
 PRODUCTS_SCOPE = "store_v2_products_read_only"
@@ -137,7 +138,7 @@ class CategoryTreesStream(BigCommerceStream):
     name = "category_trees"
     path = "/v3/catalog/trees"
     scope = PRODUCTS_SCOPE
-    pager = FullTablePages()
+    pager = Unpaged()
 
 
 class TreeCategoriesStream(BigCommerceStream):

@@ -7,8 +7,9 @@ from collections.abc import Iterator, Mapping
 
 from tap_bigcommerce.reading.embedded import Embedded
 from tap_bigcommerce.reading.keyset import V2Keyset, WithDeleted
-from tap_bigcommerce.reading.numbered import CreatedWindow, FullTablePages
-from tap_bigcommerce.reading.per_parent import PerParent
+from tap_bigcommerce.reading.numbered import CreatedWindow
+from tap_bigcommerce.reading.per_parent import PerParent, whole
+from tap_bigcommerce.reading.single import Unpaged
 from tap_bigcommerce.streams.base import BigCommerceStream
 from tap_bigcommerce.typed import copy_record, is_record
 
@@ -162,7 +163,7 @@ class OrderTransactionsStream(BigCommerceStream):
     path = "/v3/orders/{parent_id}/transactions"
     scope = "store_v2_transactions_read_only"
     parent_stream_type = OrdersStream
-    pager = PerParent("order_id")
+    pager = PerParent("order_id", paging=whole)
 
 
 class OrderRefundsStream(BigCommerceStream):
@@ -179,4 +180,4 @@ class OrderStatusesStream(BigCommerceStream):
     name = "order_statuses"
     path = "/v2/order_statuses"
     scope = ORDERS_SCOPE
-    pager = FullTablePages()
+    pager = Unpaged()
