@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
+from singer_sdk.singerlib import StateMessage
 from typing_extensions import override
 
 from tap_bigcommerce import cancel
@@ -200,7 +201,10 @@ class TapBigCommerce(CancellableTap):
             writer = tap.message_writer
             if isinstance(writer, StateFlushingWriter):
                 writer.deferred = 0
-            tap.state_writer.write_state(tap.state)  # after the lines before it, flushed
+            # Always, even if unchanged since the last STATE: records after that one
+            # (a page's children in flight) are read again, and a reader of the output
+            # should see the run end on the state to resume from.
+            writer.write_message(StateMessage(value=tap.state))
         cls.logger.warning(
             "Stopped by %s: what was read is written, and the last STATE loses nothing; "
             "run again from it to resume.",

@@ -29,6 +29,7 @@ from tap_bigcommerce.reading.parallel import merge_concurrently
 from tap_bigcommerce.reading.verify import Tally, check_keyset_page, total_of
 
 if t.TYPE_CHECKING:
+    from tap_bigcommerce.reading.checkpoint import Position, Section
     from tap_bigcommerce.reading.windows import Window
 
 MIN_PAGES_PER_RANGE = 4
@@ -64,39 +65,118 @@ class KeysetPager(VerifiedPager):
         window's first page, takes the API's total of the window.
         """
 
+    section = "ids"
+    """The name of this pass in the window's checkpoint (`reading.checkpoint`)."""
+
     @override
     def read(self, source: PageSource, window: Window | None, tally: Tally) -> Iterator[Page]:
+        """The window's records by keyset, each part's position checkpointed once written.
+
+        Code after each `yield` runs when the consumer asks for the next page, that is
+        once the page before it (and its children) is on stdout: only then may the
+        checkpoint say the part is past it.
+        """
         assert window is not None, "keyset pagers read a window"
-        first = self.fetch_range(source, window, 0, None, tally=tally)
+        marks = window.checkpoint.section(self.section)
+        starts = marks.starting([0, None])
+        resumed = marks.resumed is not None
+        keys = marks.plan(starts)
+        bounded: list[tuple[int, int, int]] = []
+        for key, (after_id, up_to_id) in zip(keys, starts, strict=True):
+            if up_to_id is None:
+                yield from self._open_ended(
+                    source, window, tally, marks, key, int(after_id), bounded
+                )
+            else:
+                bounded.append((key, int(after_id), int(up_to_id)))
+        if not bounded:
+            return
+        workers = source.store.max_workers
+        producers = [
+            functools.partial(self._range_pages, source, window, key, after, up_to, resumed)
+            for key, after, up_to in bounded
+        ]
+        for key, page, position, total in merge_concurrently(
+            producers, workers=workers, buffer=QUEUED_PAGES
+        ):
+            tally.expect_more(total)
+            if page:
+                yield page
+            marks.move(key, position)
+
+    def _open_ended(
+        self,
+        source: PageSource,
+        window: Window,
+        tally: Tally,
+        marks: Section,
+        key: int,
+        after_id: int,
+        bounded: list[tuple[int, int, int]],
+    ) -> Iterator[Page]:
+        """Ids above `after_id`: a page from each end, then the ids between as ranges."""
+        first = self.fetch_range(source, window, after_id, None, tally=tally)
         if first:
             yield first
         if len(first) < PAGE_SIZE:
+            marks.move(key, None)
             return
         low = int(first[-1]["id"])
+        marks.move(key, [low, None])
         last = self.fetch_range(source, window, low, None, descending=True)
         if last:
             yield last
         if len(last) < PAGE_SIZE:
+            marks.move(key, None)
             return  # the high-end page reached down to the first page: all read
         high = min(int(record["id"]) for record in last)
-        workers = source.store.max_workers
-        ranges = split_id_range(low, high - 1, first, last, workers=workers)
-        producers = [
-            functools.partial(self._range_pages, source, window, after, up_to)
-            for after, up_to in ranges
-        ]
-        yield from merge_concurrently(producers, workers=workers, buffer=QUEUED_PAGES)
+        ranges = split_id_range(low, high - 1, first, last, workers=source.store.max_workers)
+        new_keys = marks.replace(key, [[after, up_to] for after, up_to in ranges])
+        bounded.extend(
+            (new_key, after, up_to)
+            for new_key, (after, up_to) in zip(new_keys, ranges, strict=True)
+        )
 
     def _range_pages(
-        self, source: PageSource, window: Window, after_id: int, up_to_id: int
-    ) -> Iterator[Page]:
+        self,
+        source: PageSource,
+        window: Window,
+        key: int,
+        after_id: int,
+        up_to_id: int,
+        counted: bool,
+    ) -> Iterator[tuple[int, Page, Position | None, int | None]]:
+        """A range's pages, each with the position after it and, if `counted`, the range's
+        total from its first page (a resumed read counts each range it continues)."""
+        first = True
         while after_id < up_to_id:
-            page = self.fetch_range(source, window, after_id, up_to_id)
-            if page:
-                yield page
+            tally = Tally() if counted and first else None
+            page = self.fetch_range(source, window, after_id, up_to_id, tally=tally)
+            total = tally.expected if tally is not None else None
+            first = False
             if len(page) < PAGE_SIZE:
+                yield key, page, None, total
                 return
             after_id = int(page[-1]["id"])
+            yield key, page, [after_id, up_to_id], total
+        yield key, [], None, None
+
+    @override
+    def count(self, source: PageSource, window: Window | None) -> int | None:
+        """The API's count of what this read covers: the window, or the parts resumed."""
+        assert window is not None, "keyset pagers read a window"
+        starts = window.checkpoint.section(self.section).starting([0, None])
+        counts = [self.count_range(source, window, int(a), b) for a, b in starts]
+        if any(count is None for count in counts):
+            return None
+        return sum(t.cast("list[int]", counts))
+
+    def count_range(
+        self, source: PageSource, window: Window, after_id: int, up_to_id: int | None
+    ) -> int | None:
+        """The API's count of the window's records with `after_id < id <= up_to_id`."""
+        del source, window, after_id, up_to_id
+        return None
 
 
 def split_id_range(
@@ -139,12 +219,18 @@ class V2Keyset(KeysetPager):
         self.counted = counted
 
     @override
-    def count(self, source: PageSource, window: Window | None) -> int | None:
-        if not self.counted or window is None:
+    def count_range(
+        self, source: PageSource, window: Window, after_id: int, up_to_id: int | None
+    ) -> int | None:
+        if not self.counted:
             return None
-        params = {"max_date_modified": format_timestamp(window.end)}
+        params: dict[str, t.Any] = {"max_date_modified": format_timestamp(window.end)}
         if window.start is not None:
             params["min_date_modified"] = format_timestamp(window.start)
+        if after_id > 0:
+            params["min_id"] = after_id + 1
+        if up_to_id is not None:
+            params["max_id"] = up_to_id
         body = source.get(params, path=f"{source.path}/count")
         count = body.get("count") if isinstance(body, dict) else None
         if type(count) is not int:
@@ -186,10 +272,15 @@ class V3Keyset(KeysetPager):
         super().__init__({"include": include} if include else None)
 
     @override
-    def count(self, source: PageSource, window: Window | None) -> int | None:
-        assert window is not None, "keyset pagers read a window"
-        body = source.get({**window_params(window), "limit": 1})
-        _, pagination = expect_v3(body, source)
+    def count_range(
+        self, source: PageSource, window: Window, after_id: int, up_to_id: int | None
+    ) -> int | None:
+        params: dict[str, t.Any] = {**window_params(window), "limit": 1}
+        if after_id > 0:
+            params["id:greater"] = after_id
+        if up_to_id is not None:
+            params["id:max"] = up_to_id
+        _, pagination = expect_v3(source.get(params), source)
         return total_of(pagination)
 
     @override
@@ -237,6 +328,7 @@ class WithDeleted(Pager):
         self.live = live
         # `/count` takes no `is_deleted`: the deleted pass cannot be counted.
         self.deleted = V2Keyset({**live.params, "is_deleted": "true"}, counted=False)
+        self.deleted.section = "deleted"
 
     @override
     def pages(self, source: PageSource, window: Window | None) -> Iterator[Page]:
