@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import typing as t
 
-from tap_bigcommerce.reading.cursor import V3Cursor
 from tap_bigcommerce.reading.embedded import Embedded, Reread
 from tap_bigcommerce.reading.keyset import V3Keyset
 from tap_bigcommerce.reading.numbered import FullTablePages
 from tap_bigcommerce.reading.per_parent import PerParent
 from tap_bigcommerce.reading.single import Unpaged
+from tap_bigcommerce.reading.subwindows import V3Cursor
 from tap_bigcommerce.streams.base import BigCommerceStream
 
 PRODUCTS_SCOPE = "store_v2_products_read_only"

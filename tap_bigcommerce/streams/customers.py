@@ -6,9 +6,9 @@ import json
 import typing as t
 from collections.abc import Iterator, Mapping
 
-from tap_bigcommerce.reading.cursor import V3Cursor
 from tap_bigcommerce.reading.embedded import Embedded, children_in
 from tap_bigcommerce.reading.numbered import FullTablePages
+from tap_bigcommerce.reading.subwindows import V3Cursor
 from tap_bigcommerce.streams.base import BigCommerceStream
 
 CUSTOMERS_SCOPE = "store_v2_customers_read_only"
