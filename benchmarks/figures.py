@@ -10,6 +10,7 @@ from benchmarks import (
     figure_memory,
     figure_quota,
     figure_requests,
+    figure_resume,
     figure_throughput,
     figure_wall,
 )
@@ -21,4 +22,5 @@ FIGURES: tuple[Figure, ...] = (
     figure_throughput.FIGURE,
     figure_memory.FIGURE,
     figure_quota.FIGURE,
+    figure_resume.FIGURE,
 )
