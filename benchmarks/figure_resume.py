@@ -3,7 +3,7 @@
 A full sync of the ``orders`` stream (30k orders, 45 requests per 3 s, 200 ms latency) is
 killed with SIGKILL once 60% of the orders are on its stdout, as a crashed machine or an
 out-of-memory kill would end it. A second run starts from the last complete STATE line
-the first one wrote (what Meltano keeps) and reads on to the end. The figure is the
+the first one wrote (what Meltano keeps; none if it wrote none) and reads on to the end. The figure is the
 records the resumed run emits again, orders the killed run had already emitted, over
 the orders emitted before the kill, and the same in pages of 250 (against the ranges
 the window is read in, each of which may redo about one page). The two runs together
@@ -113,9 +113,9 @@ def run(ctx: Context) -> Result:
         catalog = select_only(config, ctx.workdir, ["orders"])
         live = {row["id"] for row in truth.table("orders") or []}
         killed = killed_run(config, catalog, ctx.workdir / "killed", int(len(live) * KILL_AT))
+        # No STATE line before the kill: the resumed run starts from nothing, as
+        # Meltano's would.
         before, state, lines_before = _orders_and_state(killed)
-        if state is None:
-            raise BenchError("the killed run wrote no STATE line")
         resumed = run_tap(
             config,
             ctx.workdir,
@@ -142,7 +142,7 @@ def run(ctx: Context) -> Result:
         "re_emitted": redone,
         "re_emitted_pages": redone / PAGE,
         "ratio": redone / len(before) if before else 0.0,
-        "state_bytes": len(msgspec.json.encode(state)),
+        "state_bytes": len(msgspec.json.encode(state)) if state is not None else 0,
     }
 
 
