@@ -3,11 +3,11 @@
 A full sync of the ``orders`` stream (30k orders, 45 requests per 3 s, 200 ms latency) is
 killed with SIGKILL once 60% of the orders are on its stdout, as a crashed machine or an
 out-of-memory kill would end it. A second run starts from the last complete STATE line
-the first one wrote (what Meltano keeps; none if it wrote none) and reads on to the end. The figure is the
-records the resumed run emits again, orders the killed run had already emitted, over
-the orders emitted before the kill, and the same in pages of 250 (against the ranges
-the window is read in, each of which may redo about one page). The two runs together
-must deliver every order.
+the first one wrote (what Meltano keeps; none if it wrote none) and reads on to the end.
+The figure is the orders the resumed run emits again (ones the killed run had already
+emitted) over the orders emitted before the kill, and the same in pages of 250 (each
+range the window is read in may redo about one page). The two runs together must
+deliver every order.
 """
 
 from __future__ import annotations
