@@ -17,6 +17,8 @@ from singer_sdk.exceptions import ConfigValidationError
 from tap_bigcommerce.dates import parse_timestamp
 
 DEFAULT_API_URL = "https://api.bigcommerce.com"
+DEFAULT_MAX_WORKERS = 32
+"""A ceiling, not a target: the requests in flight follow the quota (`concurrency`)."""
 STORE_HASH_PATTERN = re.compile(r"^[a-z0-9]{1,64}$")
 
 CORE_PROPERTIES = [
@@ -70,11 +72,12 @@ CORE_PROPERTIES = [
     th.Property(
         "max_workers",
         th.IntegerType,
-        default=4,
-        title="Parallel requests",
-        description="How many requests one store may have in flight: large windows are read "
-        "as id ranges in parallel, and children that need a request per parent are fetched "
-        "in parallel. The store's rate limit still bounds the total.",
+        default=DEFAULT_MAX_WORKERS,
+        title="Most requests in flight",
+        description="A ceiling, not the speed setting: the tap keeps as many requests in "
+        "flight as the store's quota allows at its response time (about quota rate x "
+        "response time), backs off when the store answers 429 or 5xx, and never exceeds "
+        "this number. Lower it only to spare a slow network or a proxy (1 to 32).",
     ),
     th.Property(
         "rate_limit_reserve",
@@ -82,8 +85,9 @@ CORE_PROPERTIES = [
         default=0.1,
         title="Quota reserve for other apps",
         description="Fraction of the store's rate-limit quota left unused for the other apps "
-        "installed on the store (0 to 0.9). The tap paces its requests over the window "
-        "so that this share is never touched.",
+        "installed on the store (0 to 0.9). The tap never sends faster than the rest of the "
+        "quota allows, paces its requests over the window (no bursts) and slows down at "
+        "once when other apps use more of the quota.",
     ),
     th.Property(
         "progress_interval_seconds",

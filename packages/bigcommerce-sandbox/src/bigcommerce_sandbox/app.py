@@ -181,9 +181,13 @@ class Sandbox:
         version = path[1:3]
         route, args, other = routes.match(method, path)
         label = f"{method} {route.template if route else path}"
-        resp, fault = self._api(
-            route, args, other, method, hash_, path, query, headers, body, version
-        )
+        self._stats.arrived()
+        try:
+            resp, fault = self._api(
+                route, args, other, method, hash_, path, query, headers, body, version
+            )
+        finally:
+            self._stats.answered()
         self._stats.record(label, "dropped" if fault == "drop" else resp.status)
         return resp, fault
 
