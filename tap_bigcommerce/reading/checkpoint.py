@@ -34,6 +34,8 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
     from singer_sdk.streams import Stream
 
+    from tap_bigcommerce.reading.progress import Progress
+
 PROGRESS_KEY = "progress"
 Position = list[t.Any]
 """A JSON-able position in a section, its meaning the pager's (e.g. `[after_id, up_to_id]`)."""
@@ -84,6 +86,8 @@ class Section:
         self.read = self.carried if self.resumed is not None else 0
         keys = [self._add(p) for p in positions]
         self.checkpoint.save()
+        if self.checkpoint.progress is not None:
+            self.checkpoint.progress.ranges(len(positions))
         return keys
 
     def restart(self) -> None:
@@ -97,6 +101,8 @@ class Section:
         self.read += records
         if position is None:
             self.positions.pop(key, None)
+            if self.checkpoint.progress is not None:
+                self.checkpoint.progress.range_done()
         else:
             self.positions[key] = list(position)
         self.checkpoint.save()
@@ -106,6 +112,8 @@ class Section:
         self.positions.pop(key, None)
         keys = [self._add(p) for p in positions]
         self.checkpoint.save()
+        if self.checkpoint.progress is not None:
+            self.checkpoint.progress.ranges(len(positions) - 1)
         return keys
 
     def _add(self, position: Position) -> int:
@@ -135,6 +143,8 @@ class Checkpoint:
         )
         self._sections: dict[str, Section] = {}
         self.resumed = resumed is not None
+        self.progress: Progress | None = None
+        """The stream's progress line, told of the parts planned and done."""
 
     def section(self, name: str) -> Section:
         if name not in self._sections:

@@ -129,7 +129,7 @@ class KeysetPager(VerifiedPager):
             marks.move(key, None, records=len(last))
             return  # the high-end page reached down to the first page: all read
         high = min(int(record["id"]) for record in last)
-        ranges = split_id_range(low, high - 1, first, last, workers=source.store.max_workers)
+        ranges = split_id_range(low, high - 1, first, last, workers=source.store.parallel_parts())
         marks.read += len(last)
         new_keys = marks.replace(key, [[after, up_to] for after, up_to in ranges])
         bounded.extend(

@@ -124,7 +124,7 @@ class SubWindows:
         self.params = params
         self.marks = marks
         self.tally = tally
-        self.most = max(source.store.max_workers, 1)
+        self.most = source.store.parallel_parts()
 
     def pages(self, window: Window) -> Iterator[Page]:
         whole = Part(window.start, window.end)

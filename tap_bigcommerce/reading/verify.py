@@ -24,6 +24,7 @@ from tap_bigcommerce.errors import IncompleteWindowError, InvalidResponseError
 
 if t.TYPE_CHECKING:
     from tap_bigcommerce.reading.pages import Page, PageSource
+    from tap_bigcommerce.reading.progress import Progress
     from tap_bigcommerce.reading.windows import Window
 
 READS = 2
@@ -73,6 +74,8 @@ class Tally:
     """The API's count when the read began (a v3 list's first page), if it gave one."""
     carried: int = 0
     """Records of the window an earlier, killed run wrote (a read resumed from its checkpoint)."""
+    progress: Progress | None = None
+    """The stream's progress line, told the totals as they come (its time left)."""
     _keys: set[t.Any] = field(default_factory=set)
     _unkeyed: int = 0
 
@@ -96,11 +99,15 @@ class Tally:
         """The total the read's first page gave (later pages' totals are not used)."""
         if self.expected is None:
             self.expected = total
+            if total is not None and self.progress is not None:
+                self.progress.expect(total)
 
     def expect_more(self, total: int | None) -> None:
         """A total for one more part of the read (a per-parent list's first page)."""
         if total is not None:
             self.expected = (self.expected or 0) + total
+            if self.progress is not None:
+                self.progress.expect(total)
 
 
 def verified_pages(pager: CountedRead, source: PageSource, window: Window | None) -> Iterator[Page]:
@@ -116,6 +123,7 @@ def verified_pages(pager: CountedRead, source: PageSource, window: Window | None
         keys = tuple(name for name in source.primary_keys if name != "store_hash")
         tally = Tally(key_fields=keys if pager.repeats else ())
         tally.carried = marks.carried if marks is not None and marks.resumed is not None else 0
+        tally.progress = window.checkpoint.progress if window is not None and attempt == 1 else None
         for page in pager.read(source, window, tally):
             tally.add(page)
             yield page

@@ -276,7 +276,7 @@ class BigCommerceStream(Stream):
         finished = False
         try:
             yielded = 0
-            for page in self._pages(context, store):
+            for page in self._pages(context, store, progress):
                 progress.page()
                 self.prepare_page(page)
                 if fan_out is not None:
@@ -323,12 +323,13 @@ class BigCommerceStream(Stream):
             if fan_out is not None and (last_store or not finished):
                 fan_out.close()
 
-    def _pages(self, context: Context, store: StoreContext) -> Iterator[Page]:
+    def _pages(self, context: Context, store: StoreContext, progress: Progress) -> Iterator[Page]:
         pager = t.cast("Pager", self.pager)
         if not pager.windowed:
             yield from pager.pages(self, None)
             return
         window = open_window(self, context, store)
+        window.checkpoint.progress = progress
         if not window.is_empty:
             yield from pager.pages(self, window)
         commit_window(self, context, window)
