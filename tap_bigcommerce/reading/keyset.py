@@ -32,7 +32,7 @@ if t.TYPE_CHECKING:
     from tap_bigcommerce.reading.checkpoint import Position, Section
     from tap_bigcommerce.reading.windows import Window
 
-MIN_PAGES_PER_RANGE = 4
+MIN_PAGES_PER_RANGE = 2
 QUEUED_PAGES = 2
 """Pages waiting for the main thread: a page of orders with line items is several MB."""
 
@@ -200,6 +200,27 @@ class V2Keyset(KeysetPager):
     def __init__(self, params: Mapping[str, str] | None = None, *, counted: bool = True) -> None:
         super().__init__(params)
         self.counted = counted
+
+    @override
+    def read(self, source: PageSource, window: Window | None, tally: Tally) -> Iterator[Page]:
+        """The keyset read, with the window's count asked for alongside its first pages.
+
+        The count is needed at the end (`verify`); asked for at the start it costs the
+        same request but no round trip of its own. The window is frozen, so records can
+        only leave it while it is read: a count taken early is never too low, and if it is
+        higher than what was read, `verify` asks again.
+        """
+        pool = source.store.child_pool
+        if not self.counted or window is None or pool is None:
+            yield from super().read(source, window, tally)
+            return
+        early = pool.submit(self.count_window, source, window)
+        try:
+            yield from super().read(source, window, tally)
+        except BaseException:
+            early.cancel()
+            raise
+        tally.expect(early.result())
 
     @override
     def count_window(self, source: PageSource, window: Window) -> int | None:
