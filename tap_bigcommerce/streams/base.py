@@ -32,6 +32,7 @@ from tap_bigcommerce.errors import BigCommerceError, MissingScopeError, NotFound
 from tap_bigcommerce.keys import RecordKeys
 from tap_bigcommerce.reading.children import ChildFanOut
 from tap_bigcommerce.reading.progress import Progress
+from tap_bigcommerce.reading.sweep import DELETED_AT, DELETED_AT_PROPERTY, start_sweep, sweep_of
 from tap_bigcommerce.reading.windows import commit_window, open_window
 from tap_bigcommerce.records import FieldPlan
 from tap_bigcommerce.schemas import load_schema
@@ -88,6 +89,8 @@ class BigCommerceStream(Stream):
     def __init__(self, tap: Tap) -> None:
         schema = load_schema(self.name)
         schema.setdefault("properties", {})["store_hash"] = dict(STORE_HASH_PROPERTY)
+        if sweep_of(type(self)) is not None:  # deletes captured (`reading.sweep`)
+            schema["properties"][DELETED_AT] = dict(DELETED_AT_PROPERTY)
         super().__init__(tap=tap, schema=schema)
         self._stores = t.cast("StoreContexts", tap)
         self._writer = tap.message_writer
@@ -274,11 +277,14 @@ class BigCommerceStream(Stream):
         fan_out, direct = self._fan_out, self._direct
         limit = self.ABORT_AT_RECORD_COUNT
         finished = False
+        sweep = start_sweep(self, context)  # deletes (`reading.sweep`)
         try:
             yielded = 0
             for page in self._pages(context, store):
                 progress.page()
                 self.prepare_page(page)
+                if sweep is not None:
+                    sweep.see(page)
                 if fan_out is not None:
                     fan_out.deliver(store, page)
                 if direct is not None:
@@ -300,6 +306,8 @@ class BigCommerceStream(Stream):
                         finished = True
                         return
             progress.log("done")
+            if sweep is not None:
+                sweep.finish(self, self._writer)
             finished = True
         except MissingScopeError as exc:
             if self.config.get("strict_scopes"):

@@ -12,7 +12,7 @@ from bigcommerce_sandbox.http import Response, json_response
 if TYPE_CHECKING:
     from bigcommerce_sandbox.app import Sandbox
 
-_STORE = re.compile(r"^/__admin/stores/([^/]+)/([a-z_]+)/(edit|create|truth)$")
+_STORE = re.compile(r"^/__admin/stores/([^/]+)/([a-z_]+)/(edit|create|delete|truth)$")
 _TOKENS = re.compile(r"^/__admin/stores/([^/]+)/tokens$")
 
 
@@ -37,8 +37,8 @@ def _route(sb: Sandbox, method: str, path: str, data: dict[str, Any]) -> Respons
         op = m.group(3)
         if op == "truth" and method == "GET":
             return json_response(sb.truth(m.group(2), store_index=index))
-        if op in ("edit", "create") and method == "POST":
-            fn = sb.edit if op == "edit" else sb.create
+        if op in ("edit", "create", "delete") and method == "POST":
+            fn = {"edit": sb.edit, "create": sb.create, "delete": sb.delete}[op]
             return json_response(
                 {"ids": fn(m.group(2), int(data.get("count", 1)), store_index=index)}
             )
