@@ -144,7 +144,7 @@ CORE_PROPERTIES = [
     ),
     th.Property(
         "deletes_sweep_interval_hours",
-        th.NumberType,
+        th.IntegerType,
         default=24,
         title="Deletion sweep interval (hours)",
         description="How often the incremental streams (products, customers) list their "

@@ -127,7 +127,7 @@ class SweepRun:
         self.seen: dict[str, set[int]] = {name: set() for name in (stream.name, *self.children)}
         config = stream.config
         self.interval = dt.timedelta(
-            hours=float(config.get("deletes_sweep_interval_hours", DEFAULT_INTERVAL_HOURS))
+            hours=int(config.get("deletes_sweep_interval_hours", DEFAULT_INTERVAL_HOURS))
         )
         self.max_ranges = int(config.get("deletes_max_id_ranges", DEFAULT_MAX_RANGES))
 
