@@ -6,7 +6,13 @@ line here; the command line, ``results.json`` and the table pick it up from this
 
 from __future__ import annotations
 
-from benchmarks import figure_memory, figure_requests, figure_throughput, figure_wall
+from benchmarks import (
+    figure_deletes,
+    figure_memory,
+    figure_requests,
+    figure_throughput,
+    figure_wall,
+)
 from benchmarks.figure import Figure
 
 FIGURES: tuple[Figure, ...] = (
@@ -14,4 +20,5 @@ FIGURES: tuple[Figure, ...] = (
     figure_wall.FIGURE,
     figure_throughput.FIGURE,
     figure_memory.FIGURE,
+    figure_deletes.FIGURE,
 )

@@ -17,7 +17,8 @@ a product's variants).
   lists its ids (`id_listing`) after its read, once `deletes_sweep_interval_hours`
   have passed since its last sweep.
 * Exactness: the state moves only after the deletions are written, so a sweep cut short
-  reports nothing and is redone; the first sweep (state without the key) only records.
+  reports nothing and is redone; the first sweep (state without the key) only records,
+  and a first read of the whole table is that first sweep, at no request.
 * Size: a set above `deletes_max_id_ranges` ranges is not kept; the stream's deletes
   are then not captured, with a warning naming the stream (see the README).
 
@@ -130,6 +131,13 @@ class SweepRun:
             hours=int(config.get("deletes_sweep_interval_hours", DEFAULT_INTERVAL_HOURS))
         )
         self.max_ranges = int(config.get("deletes_max_id_ranges", DEFAULT_MAX_RANGES))
+        # A read from the very beginning (no bookmark, no start_date) writes every id the
+        # store had up to the window's end: that is the first sweep's baseline, no listing
+        # needed (an id it missed was created or edited later, and no run wrote it yet).
+        self.reads_whole_table = (
+            stream.replication_key is not None
+            and stream.get_starting_timestamp(context) is None
+        )
 
     def see(self, page: Page) -> None:
         """Ids this run wrote (the stream's and its embedded children's)."""
@@ -155,6 +163,9 @@ class SweepRun:
             for name, before in known.items():
                 ranges[name] = None if before is None else before.union(seen[name])
             self._store_state(state, old.get("swept_at"), ranges)
+            return
+        if self.reads_whole_table and all(known[name] is None for name in self.seen):
+            self._store_state(state, format_timestamp(now), seen)
             return
         listed = seen if self.sweep.full_read else self._list(source)
         deleted_at = format_timestamp(now)
