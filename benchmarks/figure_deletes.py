@@ -28,7 +28,9 @@ TARGET = 1.1
 
 def _requests(sb: SandboxProcess) -> dict[str, int]:
     by_endpoint = sb.stats()["by_endpoint"]
-    return {endpoint: sum(by_endpoint.get(endpoint, {}).values()) for endpoint in SWEPT_TABLES.values()}
+    return {
+        endpoint: sum(by_endpoint.get(endpoint, {}).values()) for endpoint in SWEPT_TABLES.values()
+    }
 
 
 def run(ctx: Context) -> Result:
@@ -62,8 +64,10 @@ def run(ctx: Context) -> Result:
         minimum = sweep_minimum(AdminApiTruth(sb), SWEPT_TABLES)
     for table, ids in gone.items():
         if swept.ids.get(table, set()) != ids:
-            raise BenchError(f"deletion sweep: {table} reported {len(swept.ids.get(table, ()))} "
-                             f"deletions, the store deleted {len(ids)}")
+            raise BenchError(
+                f"deletion sweep: {table} reported {len(swept.ids.get(table, ()))} "
+                f"deletions, the store deleted {len(ids)}"
+            )
     endpoints = {
         endpoint: {
             "sweep": with_sweep[endpoint] - read_only[endpoint],
@@ -103,7 +107,8 @@ def details(result: Result) -> list[str]:
     lines = ["", "deletion sweep requests per endpoint (sweep / minimum: how)"]
     for endpoint, r in result["by_endpoint"].items():
         lines.append(f"  {endpoint:<50} {r['sweep']:>6} / {r['minimum']:<6} {r['how']}")
-    lines.append(f"  records written by the sweep run: {t.cast('dict', result['deletion_records'])}")
+    records = t.cast("dict[str, int]", result["deletion_records"])
+    lines.append(f"  records written by the sweep run: {records}")
     return lines
 
 

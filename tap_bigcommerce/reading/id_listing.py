@@ -51,9 +51,7 @@ def _v3_still_there(source: PageSource, ids: IdRanges, params: dict[str, t.Any])
     found: set[int] = set()
     for start in range(0, len(wanted), PAGE_SIZE):
         chunk = wanted[start : start + PAGE_SIZE]
-        body = source.get(
-            {**params, "id:in": ",".join(map(str, chunk)), "limit": PAGE_SIZE}
-        )
+        body = source.get({**params, "id:in": ",".join(map(str, chunk)), "limit": PAGE_SIZE})
         page, _ = expect_v3(body, source)
         found.update(int(record["id"]) for record in page)
     return found & set(wanted)

@@ -15,6 +15,8 @@ import bisect
 import typing as t
 from collections.abc import Iterable, Iterator
 
+from typing_extensions import override
+
 
 class IdRanges:
     """An immutable set of integer ids as sorted, disjoint, non-adjacent `[low, high]` ranges."""
@@ -81,14 +83,17 @@ class IdRanges:
         index = bisect.bisect_right(self._lows, ident) - 1
         return index >= 0 and ident <= self._highs[index]
 
+    @override
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, IdRanges):
             return NotImplemented
         return self._lows == other._lows and self._highs == other._highs
 
+    @override
     def __hash__(self) -> int:
         return hash((tuple(self._lows), tuple(self._highs)))
 
+    @override
     def __repr__(self) -> str:
         return f"IdRanges({self.to_json()!r})"
 

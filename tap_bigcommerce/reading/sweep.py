@@ -84,7 +84,8 @@ def sweep_of(stream_type: type[Stream]) -> DeleteSweep | None:
         return own
     parent = getattr(stream_type, "parent_stream_type", None)
     parent_sweep = getattr(parent, "deletes", None)
-    if isinstance(parent_sweep, DeleteSweep) and stream_type.name in parent_sweep.children:
+    name = getattr(stream_type, "name", None)
+    if isinstance(parent_sweep, DeleteSweep) and name in parent_sweep.children:
         return parent_sweep
     return None
 
@@ -135,8 +136,7 @@ class SweepRun:
         # store had up to the window's end: that is the first sweep's baseline, no listing
         # needed (an id it missed was created or edited later, and no run wrote it yet).
         self.reads_whole_table = (
-            stream.replication_key is not None
-            and stream.get_starting_timestamp(context) is None
+            stream.replication_key is not None and stream.get_starting_timestamp(context) is None
         )
 
     def see(self, page: Page) -> None:
@@ -148,7 +148,8 @@ class SweepRun:
     def finish(self, source: PageSource, writer: t.Any) -> None:
         """After the stream's read: sweep if due, else add this run's ids to the known ones."""
         state = self.stream.get_context_state(self.context)
-        old = state.get(STATE_KEY) if isinstance(state.get(STATE_KEY), dict) else {}
+        stored = state.get(STATE_KEY)
+        old: Mapping[str, t.Any] = stored if isinstance(stored, dict) else {}
         # The store's clock where the run read it (the interval then follows the store,
         # not this machine); a list read whole needs no clock, so it takes this machine's.
         now = (
