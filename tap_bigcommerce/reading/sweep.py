@@ -24,7 +24,10 @@ a product's variants).
 
 Deletion records go out under a SCHEMA of the key and `_sdc_deleted_at` only, then the
 full SCHEMA again: a target that upserts by key (target-postgres) updates those columns
-and keeps the rest of the row as it last was, instead of overwriting it with nulls.
+and keeps the rest of the row as it last was, instead of overwriting it with nulls. The
+stream's own schema does not declare `_sdc_deleted_at`: no record it describes carries
+it (the SDK's standard tap tests require every declared property to appear in records),
+and targets add the column from the deletion SCHEMA, or as record metadata.
 """
 
 from __future__ import annotations

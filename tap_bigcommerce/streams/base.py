@@ -32,7 +32,7 @@ from tap_bigcommerce.errors import BigCommerceError, MissingScopeError, NotFound
 from tap_bigcommerce.keys import RecordKeys
 from tap_bigcommerce.reading.children import ChildFanOut
 from tap_bigcommerce.reading.progress import Progress
-from tap_bigcommerce.reading.sweep import DELETED_AT, DELETED_AT_PROPERTY, start_sweep, sweep_of
+from tap_bigcommerce.reading.sweep import start_sweep
 from tap_bigcommerce.reading.windows import commit_window, open_window
 from tap_bigcommerce.records import FieldPlan
 from tap_bigcommerce.schemas import load_schema
@@ -89,8 +89,6 @@ class BigCommerceStream(Stream):
     def __init__(self, tap: Tap) -> None:
         schema = load_schema(self.name)
         schema.setdefault("properties", {})["store_hash"] = dict(STORE_HASH_PROPERTY)
-        if sweep_of(type(self)) is not None:  # deletes captured (`reading.sweep`)
-            schema["properties"][DELETED_AT] = dict(DELETED_AT_PROPERTY)
         super().__init__(tap=tap, schema=schema)
         self._stores = t.cast("StoreContexts", tap)
         self._writer = tap.message_writer
