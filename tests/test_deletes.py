@@ -214,3 +214,19 @@ def test_a_stream_whose_ids_exceed_the_bound_is_named_and_not_swept(
     second = run_tap(bounded, state=first.final_state, streams=streams)
     assert len(deleted(second, "customers")) == 3
     assert deleted(second, "customer_addresses") == set()
+
+
+def test_a_parent_read_only_for_its_children_reports_only_the_childrens_deletes(
+    store: Sandbox, config: dict[str, t.Any]
+) -> None:
+    due = {**config, "deletes_sweep_interval_hours": 0}
+    first = run_tap(due, streams=("product_variants",))
+    before = keys_in_store(store)["product_variants"]
+    with_variants = sorted({row["parent_id"] for row in store.truth("variants")})
+    store.delete("products", ids=with_variants[:2])
+    store.advance_clock(1)
+    second = run_tap(due, state=first.final_state, streams=("product_variants",))
+    assert second.streams_with_records() == {"product_variants"}
+    vanished = before - keys_in_store(store)["product_variants"]
+    assert vanished
+    assert deleted(second, "product_variants") == vanished

@@ -251,9 +251,9 @@ class SweepRun:
     def _write_deletions(
         self, name: str, vanished: IdRanges, deleted_at: str, writer: t.Any
     ) -> None:
-        if not vanished:
-            return
         stream = self.children.get(name, self.stream)
+        if not vanished or not stream.selected:  # a parent read only for its children
+            return
         store_hash = self.context["store_hash"]
         keys = list(stream.primary_keys or ())
         properties = stream.schema["properties"]
