@@ -7,6 +7,7 @@ line here; the command line, ``results.json`` and the table pick it up from this
 from __future__ import annotations
 
 from benchmarks import (
+    figure_deletes,
     figure_memory,
     figure_quota,
     figure_requests,
@@ -23,4 +24,5 @@ FIGURES: tuple[Figure, ...] = (
     figure_memory.FIGURE,
     figure_quota.FIGURE,
     figure_resume.FIGURE,
+    figure_deletes.FIGURE,
 )

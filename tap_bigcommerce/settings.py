@@ -134,6 +134,38 @@ CORE_PROPERTIES = [
         "writes still in flight at the start of the run are read by the next run "
         "instead of being missed.",
     ),
+    # Deleted records (issue 18, `reading.sweep`).
+    th.Property(
+        "capture_deletes",
+        th.BooleanType,
+        default=True,
+        title="Capture deleted records",
+        description="Report records the store deleted (products and their variants, "
+        "images, videos, custom fields and bulk pricing rules; customers and their "
+        "addresses and attribute values; coupons, brands, categories, pages) as records "
+        "of their key with `_sdc_deleted_at` set, found by comparing the ids the store "
+        "lists with those it listed before. Deleted orders are always read (`is_deleted`).",
+    ),
+    th.Property(
+        "deletes_sweep_interval_hours",
+        th.IntegerType,
+        default=24,
+        title="Deletion sweep interval (hours)",
+        description="How often the incremental streams (products, customers) list their "
+        "ids to find deletions: a sweep costs one request per 250 records, so a daily sweep "
+        "keeps a 15-minute schedule from paying it every run while deletes still reach the "
+        "warehouse within a day. 0 sweeps on every run. Streams read whole every run "
+        "(coupons, brands, categories, pages) compare on every run at no extra request.",
+    ),
+    th.Property(
+        "deletes_max_id_ranges",
+        th.IntegerType,
+        default=10_000,
+        title="Deletion state bound (id ranges)",
+        description="The most id ranges one stream may keep in the state to find deletions "
+        "(about 20 bytes each; ids mostly contiguous make one range). A stream whose ids "
+        "need more is not swept, with a warning naming it.",
+    ),
 ]
 
 
@@ -189,6 +221,8 @@ NUMBER_BOUNDS: dict[str, tuple[int, int, str]] = {
     "max_retries": (0, 100, ""),
     "max_backoff_seconds": (0, 3_600, " seconds"),
     "window_lag_seconds": (0, 86_400, " seconds"),
+    "deletes_sweep_interval_hours": (0, 24 * 366, " hours"),
+    "deletes_max_id_ranges": (1, 10_000_000, ""),
 }
 """Each number setting's range: beyond it a value is a mistake (a timeout of 1e308 s)."""
 

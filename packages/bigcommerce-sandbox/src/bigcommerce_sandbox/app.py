@@ -130,6 +130,16 @@ class Sandbox:
     def create(self, resource: str, count: int, store_index: int = 0) -> list[int]:
         return self.stores[store_index].create(resource, count)
 
+    def delete(
+        self,
+        resource: str,
+        count: int = 1,
+        store_index: int = 0,
+        *,
+        ids: list[int] | None = None,
+    ) -> list[int]:
+        return self.stores[store_index].delete(resource, count, ids)
+
     def truth(self, resource: str, store_index: int = 0) -> list[dict[str, Any]]:
         return self.stores[store_index].truth(resource)
 
