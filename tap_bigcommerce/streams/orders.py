@@ -175,6 +175,43 @@ class OrderRefundsStream(BigCommerceStream):
     pager = CreatedWindow()
 
 
+def refund_items(refund: Mapping[str, t.Any]) -> Iterator[t.Any]:
+    """The items of a refund, each with its refund's and order's id (items have no id)."""
+    items = refund.get("items")
+    for item in items if isinstance(items, list) else ():
+        if is_record(item):
+            yield copy_record(item, refund_id=refund["id"], order_id=refund.get("order_id"))
+
+
+def refund_payments(refund: Mapping[str, t.Any]) -> Iterator[t.Any]:
+    """The payments of a refund (one per payment provider), each with its refund's id."""
+    payments = refund.get("payments")
+    for payment in payments if isinstance(payments, list) else ():
+        if is_record(payment):
+            yield copy_record(payment, refund_id=refund["id"], order_id=refund.get("order_id"))
+
+
+class OrderRefundItemsStream(BigCommerceStream):
+    """What each refund gave back, from inside the refund (no request of its own)."""
+
+    name = "order_refund_items"
+    path = "/v3/orders/payment_actions/refunds"
+    scope = ORDERS_SCOPE
+    parent_stream_type = OrderRefundsStream
+    primary_keys: t.ClassVar[tuple[str, ...]] = ("store_hash", "refund_id", "item_type", "item_id")
+    pager = Embedded(extract=refund_items)
+
+
+class OrderRefundPaymentsStream(BigCommerceStream):
+    """The payments each refund made to its providers, from inside the refund."""
+
+    name = "order_refund_payments"
+    path = "/v3/orders/payment_actions/refunds"
+    scope = ORDERS_SCOPE
+    parent_stream_type = OrderRefundsStream
+    pager = Embedded(extract=refund_payments)
+
+
 class OrderStatusesStream(BigCommerceStream):
     name = "order_statuses"
     path = "/v2/order_statuses"
