@@ -79,9 +79,7 @@ class OffsetPages(VerifiedPager):
         check = check_page(PAGE_SIZE)
         page_number, seen = 1, 0
         while True:
-            body = source.get(
-                {"page": page_number, "limit": PAGE_SIZE}, typed=True, check=check
-            )
+            body = source.get({"page": page_number, "limit": PAGE_SIZE}, typed=True, check=check)
             page, pagination = expect_v3(body, source)
             total = pagination.get("total_items")
             if page_number == 1:

@@ -96,9 +96,7 @@ class Tally:
             self.expected = (self.expected or 0) + total
 
 
-def verified_pages(
-    pager: CountedRead, source: PageSource, window: Window | None
-) -> Iterator[Page]:
+def verified_pages(pager: CountedRead, source: PageSource, window: Window | None) -> Iterator[Page]:
     """The pager's pages, read again when the API counts more records than were read."""
     problem = ""
     for attempt in range(1, READS + 1):

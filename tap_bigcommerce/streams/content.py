@@ -98,4 +98,3 @@ class CustomTemplateAssociationsStream(BigCommerceStream):
     path = "/v3/storefront/custom-template-associations"
     scope = THEMES_SCOPE
     pager = FullTablePages()
-

@@ -20,6 +20,7 @@ from bigcommerce_sandbox import registry as resources
 from bigcommerce_sandbox.clock import Clock
 from bigcommerce_sandbox.dates import iso_z
 from bigcommerce_sandbox.factories.context import Ctx
+from bigcommerce_sandbox.factories.settings_objects import SETTINGS, settings_truth
 from bigcommerce_sandbox.options import SandboxOptions
 from bigcommerce_sandbox.state import Row, Table
 
@@ -127,6 +128,22 @@ class Store:
                     for child in fn(self.ctx, row)
                 ]
             raise KeyError(resource)
+
+    def records(self, resource: str) -> list[dict[str, Any]]:
+        """Every record of a fixed list, or of a child type (of the live parents), in full.
+
+        The ground truth a sync's records are compared with, content and all (``truth``
+        gives the keys and versions of the store tables).
+        """
+        if resource in resources.LISTS:
+            return resources.LISTS[resource](self.ctx)
+        if resource in SETTINGS:  # a settings endpoint's path
+            return settings_truth(self.ctx, resource)
+        with self.lock:
+            if resource in resources.CHILDREN:
+                parent, fn = resources.CHILDREN[resource]
+                return [child for row in self.tables[parent].rows() for child in fn(self.ctx, row)]
+        raise KeyError(resource)
 
 
 def _key(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
