@@ -244,28 +244,23 @@ STREAMS: tuple[StreamSource, ...] = (
     StreamSource("sites", "sites.v3.yml", "/sites"),
     StreamSource("site_routes", "sites.v3.yml", "/sites/{site_id}/routes"),
     StreamSource("scripts", "scripts.v3.yml", "/content/scripts", primary_keys=("uuid",)),
-    # A widget template's ``schema`` (the editor's form: tabs, sections, settings, each level
-    # repeating the one below) is kept as open objects, like promotions' matchers.
     StreamSource(
         "widgets",
         "widgets.v3.yml",
         "/content/widgets",
         primary_keys=("uuid",),
-        opaque=("widget_template.schema[]",),
     ),
     StreamSource(
         "widget_templates",
         "widgets.v3.yml",
         "/content/widget-templates",
         primary_keys=("uuid",),
-        opaque=("schema[]",),
     ),
     StreamSource(
         "widget_placements",
         "widgets.v3.yml",
         "/content/placements",
         primary_keys=("uuid",),
-        opaque=("widget.widget_template.schema[]",),
     ),
     StreamSource("themes", "themes.v3.yml", "/themes", primary_keys=("uuid",)),
     StreamSource(
