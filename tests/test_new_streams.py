@@ -131,7 +131,11 @@ def test_settings_come_store_wide_and_per_storefront_channel(synced: TapRun) -> 
     channel 2 (a marketplace) has no storefront settings and is not asked for."""
     for stream, path in SETTINGS.items():
         channels = sorted(r.get("channel_id") for r in synced.records(stream))
-        per_store = path in ("/v3/settings/store/locale", "/v3/tax/settings", "/v3/promotions/settings")
+        per_store = path in (
+            "/v3/settings/store/locale",
+            "/v3/tax/settings",
+            "/v3/promotions/settings",
+        )
         assert channels == ([None] if per_store else [0, 1]), stream
 
 
@@ -141,7 +145,9 @@ def test_children_that_cost_a_request_per_parent_are_not_selected_by_default(
     catalog = discover(store.tap_config())
     selected = {
         entry["tap_stream_id"]: next(
-            m["metadata"].get("selected-by-default") for m in entry["metadata"] if not m["breadcrumb"]
+            m["metadata"].get("selected-by-default")
+            for m in entry["metadata"]
+            if not m["breadcrumb"]
         )
         for entry in catalog["streams"]
     }

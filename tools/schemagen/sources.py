@@ -547,8 +547,11 @@ WIDENINGS: tuple[Widening, ...] = (
         for key in ("refund_id", "order_id")
     ),
     Widening(
-        tuple(name for name, _, keys in SETTINGS_V3 if keys)
-        + ("order_settings", "shipping_settings"),
+        (
+            *(name for name, _, keys in SETTINGS_V3 if keys),
+            "order_settings",
+            "shipping_settings",
+        ),
         "channel_id",
         "add-integer",
         "a settings object does not name its channel; the tap adds the channel it asked for "

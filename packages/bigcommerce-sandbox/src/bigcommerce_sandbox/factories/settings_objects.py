@@ -27,7 +27,7 @@ def _name(ctx: Ctx, channel: Channel) -> str:
 def store_profile(ctx: Ctx, channel: Channel) -> dict[str, Any]:
     return {
         "store_address": "Storgatan 1, 211 34 Malmö",
-        "store_address_type": "Commercial",
+        "store_address_type": "Commercial Office",
         "store_email": f"hello+{ctx.store_hash}@example.com",
         "store_name": _name(ctx, channel),
         "store_phone": "+46 40 123 45 67",
@@ -51,7 +51,7 @@ def catalog(ctx: Ctx, channel: Channel) -> dict[str, Any]:
 def inventory(ctx: Ctx, channel: Channel) -> dict[str, Any]:
     del ctx
     return {
-        "product_out_of_stock_behavior": "label_option",
+        "product_out_of_stock_behavior": "hide_product",
         "option_out_of_stock_behavior": "hide_option",
         "update_stock_behavior": "order_placed",
         "edit_order_stock_adjustment": True,
@@ -89,7 +89,7 @@ def storefront_category(ctx: Ctx, channel: Channel) -> dict[str, Any]:
     return {
         "category_tree_depth": 3 if channel is None else 2,
         "default_product_sort": "featured",
-        "listing_mode": "all_products",
+        "listing_mode": "child_categories",
     }
 
 
@@ -127,12 +127,12 @@ def storefront_security(ctx: Ctx, channel: Channel) -> dict[str, Any]:
         "csp_header": {"enabled": True, "header_value": "upgrade-insecure-requests"},
         "hsts": {
             "enabled": True,
-            "max_age": "31536000",
+            "max_age": "one_year",
             "include_preload": False,
             "include_subdomains": True,
         },
         "sitewide_https_enabled": True,
-        "x_frame_options_header": {"enabled": True, "setting": "SAMEORIGIN", "allowed_url": ""},
+        "x_frame_options_header": {"enabled": True, "setting": "same_origin", "allowed_url": ""},
     }
 
 
@@ -157,7 +157,7 @@ def storefront_status(ctx: Ctx, channel: Channel) -> dict[str, Any]:
 def units_of_measurement(ctx: Ctx, channel: Channel) -> dict[str, Any]:
     del ctx
     return {
-        "weight_measurement": "Kilograms" if channel is None else "Pounds",
+        "weight_measurement": "KGS" if channel is None else "LBS",
         "length_measurement": "Centimeters" if channel is None else "Inches",
         "decimal_token": ",",
         "thousands_token": " ",
@@ -171,16 +171,16 @@ def tax(ctx: Ctx, channel: Channel) -> dict[str, Any]:
     return {
         "tax_entered_with_prices": True,
         "price_display_settings": {
-            "control_panel_price_display_strategy": "inclusive",
-            "invoice_price_display_strategy": "inclusive",
+            "control_panel_price_display_strategy": "INCLUSIVE",
+            "invoice_price_display_strategy": "INCLUSIVE",
         },
         "fallback_strategy": "BASIC",
         "should_subtract_store_tax": False,
         "should_use_geolocation_to_determine_guest_shopper_tax_zone": True,
         "guest_shopper_tax_zone_id": 1,
         "store_tax_zone_id": 2,
-        "document_submission_strategy": "NEVER",
-        "rounding_strategy": "ROUND_HALF_UP",
+        "document_submission_strategy": "ON_ORDER_CREATION",
+        "rounding_strategy": "RATE_ROUNDING",
     }
 
 
@@ -209,7 +209,9 @@ def shipping(ctx: Ctx, channel: Channel) -> dict[str, Any]:
     return {
         "checkout": {
             "out_of_delivery_zone_message": "We do not ship there — vi skickar inte dit",
-            "country_list_strategy": "all" if channel is None else "shipping_zones",
+            "country_list_strategy": "DISPLAY_ALL_COUNTRIES"
+            if channel is None
+            else "DISPLAY_ONLY_SHIPPABLE_COUNTRIES",
         }
     }
 

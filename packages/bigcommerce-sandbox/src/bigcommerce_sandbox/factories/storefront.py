@@ -33,8 +33,9 @@ def redirects(ctx: Ctx) -> list[dict[str, Any]]:
     out = []
     for k in range(1, REDIRECTS + 1):
         site_id = SITES[k % len(SITES)][0]
+        to: dict[str, Any]
         if k % 3 == 0:
-            to = {"type": "url", "entity_id": None, "url": f"https://elsewhere.example.com/{k}"}
+            to = {"type": "url", "url": f"https://elsewhere.example.com/{k}"}
             to_url = to["url"]
         else:
             entity = (
@@ -43,7 +44,7 @@ def redirects(ctx: Ctx) -> list[dict[str, Any]]:
                 else catalog.CATEGORY_BASE + k % max(ctx.n_categories, 1)
             )
             kind = "product" if k % 3 == 1 else "category"
-            to = {"type": kind, "entity_id": entity, "url": None}
+            to = {"type": kind, "entity_id": entity}
             to_url = f"{SITES[k % len(SITES)][2]}/{kind}/{entity}/"
         out.append(
             {
@@ -138,12 +139,39 @@ def scripts(ctx: Ctx) -> list[dict[str, Any]]:
     ]
 
 
+_EDITOR_TAB = {
+    "type": "tab",
+    "label": "Content",
+    "sections": [
+        {
+            "label": "Text",
+            "settings": [
+                {
+                    "type": "select",
+                    "label": "Alignment",
+                    "id": "align",
+                    "default": "left",
+                    "typeMeta": {
+                        "selectOptions": [
+                            {"label": "Left", "value": "left"},
+                            {"label": "Right — droite", "value": "right"},
+                        ]
+                    },
+                    "conditional": {"key": "layout", "operator": "IN", "value": ["wide"]},
+                }
+            ],
+        }
+    ],
+}
+"""The editor form of a template: one tab, one section, one setting."""
+
+
 def widget_templates(ctx: Ctx) -> list[dict[str, Any]]:
     del ctx
     return [
         {
             "name": name,
-            "schema": [{"type": "tab", "label": "Content", "sections": []}],
+            "schema": [_EDITOR_TAB],
             "template": f"<div class='{kind}'>{{{{text}}}}</div>",
             "storefront_api_query": "",
             "uuid": _uuid(2, k),
@@ -249,14 +277,15 @@ def custom_template_associations(ctx: Ctx) -> list[dict[str, Any]]:
 
 
 EMAIL_TYPES = (
-    "account_details_changed",
-    "combined_order_status",
-    "create_account",
-    "create_guest_account",
-    "gift_certificate",
+    "abandoned_cart_email",
+    "account_details_changed_email",
+    "combined_order_status_email",
+    "createaccount_email",
+    "createguestaccount_email",
+    "giftcertificate_email",
     "invoice_email",
-    "order_message_notification",
-    "return_confirmation",
+    "ordermessage_notification",
+    "return_confirmation_email",
 )
 
 
