@@ -155,3 +155,22 @@ def test_children_that_cost_a_request_per_parent_are_not_selected_by_default(
     assert selected["site_routes"] is False
     assert selected["order_refund_items"] is True  # embedded: free
     assert selected["store_profile_settings"] is True
+
+
+def test_without_the_channels_scope_settings_are_read_store_wide_only(store: Sandbox) -> None:
+    token = store.issue_token(scopes=["store_v2_information_read_only"])
+    config = {**store.tap_config(), "access_token": token}
+    run = run_tap(config, streams=["logo_settings", "storefront_seo_settings", "tax_settings"])
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert [r["channel_id"] for r in run.records("logo_settings")] == [0]
+    assert [r["channel_id"] for r in run.records("storefront_seo_settings")] == [0]
+    assert len(run.records("tax_settings")) == 1
+    warnings = [line for line in run.stderr.splitlines() if "store-wide values only" in line]
+    assert len(warnings) == 1, warnings  # once per store, not once per stream
+    assert "`store_channel_settings_read_only`" in warnings[0]
+    assert token not in run.stdout + run.stderr
+
+    strict = run_tap({**config, "strict_scopes": True}, streams=["logo_settings"])
+    assert strict.returncode == 1
+    assert "`store_channel_settings_read_only`" in strict.stderr
+    assert "Traceback" not in strict.stderr

@@ -13,7 +13,7 @@ Marketplace channels (Amazon, eBay...) have no storefront, so no storefront sett
 only channels of type `storefront` are read. The channel list is read once per store
 and run and shared by every settings stream (`StoreContext.shared`); a token that may
 not read channels (`store_channel_settings_read_only`) gets the global values only,
-with a warning naming the scope.
+with a warning naming the scope (an error with `strict_scopes`).
 """
 
 from __future__ import annotations
@@ -80,6 +80,8 @@ def storefront_channel_ids(source: PageSource) -> list[int]:
                 and type(channel.get("id")) is int
             ]
         except MissingScopeError as exc:
+            if source.store.config.get("strict_scopes"):
+                raise
             source.logger.warning(
                 "Store %s: the token lacks the scope `%s` (HTTP 403 on %s), so the settings "
                 "streams read the store-wide values only, not each channel's. Grant the "
