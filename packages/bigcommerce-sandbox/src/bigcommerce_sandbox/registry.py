@@ -88,6 +88,18 @@ CHILD_KEYS: dict[str, tuple[str, ...]] = {
 
 ListFn = Callable[[Ctx], list[dict[str, Any]]]
 
+#: fixed list -> the fields that identify one record in ground truth (default ``id``)
+LIST_KEYS: dict[str, tuple[str, ...]] = {
+    "payment_methods": ("code",),
+    "blog_tags": ("tag",),
+    "scripts": ("uuid",),
+    "widgets": ("uuid",),
+    "widget_templates": ("uuid",),
+    "widget_placements": ("uuid",),
+    "themes": ("uuid",),
+    "email_templates": ("type_id",),
+}
+
 #: fixed lists (generated once per store) -> their factory; ``Store.records`` serves them
 LISTS: dict[str, ListFn] = {
     "shipping_zones": commerce.shipping_zones,

@@ -113,6 +113,9 @@ class Store:
             return [table.append(now, r.choice(spec.statuses)) for _ in range(count)]
 
     def truth(self, resource: str) -> list[dict[str, Any]]:
+        """The keys (and versions) of a resource's records: ``{id, date_modified}`` per
+        row of a store table, ``{id, parent_id}`` per child, ``{id}`` per record of a
+        fixed list (its key; see ``records`` for whole records)."""
         with self.lock:
             if resource in resources.TABLES:
                 table = self.tables[resource]
@@ -126,6 +129,11 @@ class Store:
                     {"id": _key(child, keys), "parent_id": row.id}
                     for row in self.tables[parent].rows()
                     for child in fn(self.ctx, row)
+                ]
+            if resource in resources.LISTS:
+                keys = resources.LIST_KEYS.get(resource, ("id",))
+                return [
+                    {"id": _key(record, keys)} for record in resources.LISTS[resource](self.ctx)
                 ]
             raise KeyError(resource)
 
