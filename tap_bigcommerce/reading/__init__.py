@@ -11,7 +11,7 @@ children (`children`). The pagers, by style:
 | `CreatedWindow` | `numbered` | immutable records by `created` window (refunds) |
 | `FullTablePages` | `numbered` | lists read whole every run |
 | `Singleton` | `single` | one object (the store's profile) |
-| `Unpaged`, `OffsetPages` | `lists` | lists without paging (shipping zones), `/v3/sites`' offset pages |
+| `Unpaged`, `OffsetPages` | `lists` | unpaged lists (shipping zones), offset pages (sites) |
 | `Settings` | `settings` | a settings object per store, and per storefront channel |
 | `PerParentWindow` | `per_parent` | a window of each parent's list (price list records) |
 | `PerParent` | `per_parent` | a child list that costs a request per parent |
