@@ -204,6 +204,68 @@ class EachListed:
         return total, f"{len(asked)} of {len(listed)} {self.parents} parents; {source}"
 
 
+@dataclasses.dataclass(frozen=True)
+class WholeList:
+    """A list its spec declares without paging: one answer holds all of it."""
+
+    def cost(self, scope: Scope, path: str) -> tuple[int, str]:
+        return 1, "unpaged list"
+
+
+@dataclasses.dataclass(frozen=True)
+class PerChannel:
+    """A settings object per storefront channel (``/v3/channels`` says which channels are
+    storefronts), plus the store-wide one unless ``channels_only`` (a ``/channels/{id}``
+    path serves the channels' objects only)."""
+
+    channels_only: bool = False
+
+    def cost(self, scope: Scope, path: str) -> tuple[int, str]:
+        channels = scope.truth.listed("/v3/channels") or []
+        storefronts = sum(
+            1 for c in channels if isinstance(c, dict) and c.get("type") == "storefront"
+        )
+        if self.channels_only:
+            return storefronts, f"1 per storefront channel ({storefronts})"
+        return 1 + storefronts, f"1 store-wide + 1 per storefront channel ({storefronts})"
+
+
+#: settings endpoints: (path, how a channel's object is asked for: None, "param", "path")
+SETTINGS_ENDPOINTS = (
+    *(
+        (f"/v3/settings/{part}", "param")
+        for part in (
+            "store/profile",
+            "catalog",
+            "inventory",
+            "inventory/notifications",
+            "logo",
+            "storefront/category",
+            "storefront/product",
+            "storefront/search",
+            "storefront/security",
+            "storefront/seo",
+            "storefront/status",
+            "store/units-of-measurement",
+        )
+    ),
+    ("/v3/settings/store/locale", None),
+    ("/v3/tax/settings", None),
+    ("/v3/promotions/settings", None),
+    ("/v3/orders/settings", "path"),
+    ("/v3/shipping/settings", "path"),
+)
+
+
+def _settings_rules() -> dict[str, tuple[Rule, ...]]:
+    rules: dict[str, tuple[Rule, ...]] = {}
+    for path, channels in SETTINGS_ENDPOINTS:
+        rules[f"GET {path}"] = (PerChannel(),) if channels == "param" else (One(),)
+        if channels == "path":
+            rules[f"GET {path}/channels/{{channel_id}}"] = (PerChannel(channels_only=True),)
+    return rules
+
+
 #: Every endpoint a sync of all streams reads, and the rule for its minimum.
 RULES: dict[str, tuple[Rule, ...]] = {
     # the store's clock (the window's end) and profile
@@ -236,6 +298,16 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "GET /v3/inventory/items": (Children("inventory_items"),),
     "GET /v3/customers/subscribers": (Children("subscribers"),),
     "GET /v3/wishlists": (Children("wishlists"),),
+    "GET /v3/shipping/products/customs-information": (Children("customs_information"),),
+    "GET /v3/shopper-profiles": (Children("shopper_profiles"),),
+    # metafields of records in store tables: filtered by date like their owners change
+    "GET /v3/catalog/brands/metafields": (Children("brand_metafields", dated_by="brands"),),
+    "GET /v3/catalog/categories/metafields": (
+        Children("category_metafields", dated_by="categories"),
+    ),
+    "GET /v3/catalog/variants/metafields": (Children("variant_metafields", dated_by="products"),),
+    "GET /v3/customers/metafields": (Children("customer_metafields", dated_by="customers"),),
+    "GET /v3/orders/metafields": (Children("order_metafields", dated_by="orders"),),
     "GET /v2/gift_certificates": (Children("gift_certificates"),),
     # children per parent of a short list
     "GET /v3/channels/{channel_id}/listings": (
@@ -247,6 +319,24 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "GET /v3/promotions/{promotion_id}/codes": (
         EachListed("/v3/promotions", empty_when={"redemption_type": "AUTOMATIC"}),
     ),
+    "GET /v2/shipping/zones/{zone_id}/methods": (EachListed("/v2/shipping/zones"),),
+    "GET /v3/sites/{site_id}/routes": (EachListed("/v3/sites"),),
+    # lists their specs declare without paging
+    **{
+        f"GET {path}": (WholeList(),)
+        for path in (
+            "/v2/shipping/zones",
+            "/v2/blog/tags",
+            "/v3/tax/zones",
+            "/v3/tax/rates",
+            "/v3/tax/properties",
+            "/v3/themes",
+            "/v3/marketing/email-templates",
+            "/v3/marketing/abandoned-cart-emails",
+        )
+    },
+    # settings objects, store-wide and per storefront channel
+    **_settings_rules(),
     # short lists without ground truth
     **{
         f"GET {path}": (Walked(),)
@@ -266,6 +356,22 @@ RULES: dict[str, tuple[Rule, ...]] = {
             "/v3/inventory/locations",
             "/v3/hooks",
             "/v3/store/systemlogs",
+            "/v2/payments/methods",
+            "/v2/countries",
+            "/v2/countries/states",
+            "/v3/storefront/redirects",
+            "/v3/sites",
+            "/v3/content/scripts",
+            "/v3/content/widgets",
+            "/v3/content/widget-templates",
+            "/v3/content/placements",
+            "/v3/storefront/custom-template-associations",
+            "/v3/pickup/methods",
+            "/v3/segments",
+            # metafields of the short fixed lists (channels, locations, the store)
+            "/v3/channels/metafields",
+            "/v3/inventory/locations/metafields",
+            "/v3/store/metafields",
         )
     },
 }

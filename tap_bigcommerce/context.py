@@ -17,7 +17,7 @@ import threading
 import typing as t
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tap_bigcommerce.dates import epoch_to_datetime, format_timestamp
 from tap_bigcommerce.errors import BigCommerceError, MissingScopeError, NotFoundError
@@ -147,6 +147,9 @@ class StoreContext:
     scopes: MissingScopes
     max_workers: int
     logger: logging.Logger
+    shared: dict[str, t.Any] = field(default_factory=dict)
+    """What one stream read that later streams of the run reuse for this store (the
+    storefront channels every per-channel settings stream reads, `reading.settings`)."""
 
     def parallel_parts(self) -> int:
         """How many parts of a large list to read at once: what the rate budget lets be in

@@ -10,7 +10,9 @@ children (`children`). The pagers, by style:
 | `V3Cursor` | `subwindows` | incremental cursor lists, in parallel date parts (customers) |
 | `CreatedWindow` | `numbered` | immutable records by `created` window (refunds) |
 | `FullTablePages` | `numbered` | lists read whole every run |
-| `Singleton`, `Unpaged` | `single` | one object (the profile), a list the API does not page |
+| `Singleton` | `single` | one object (the store's profile) |
+| `Unpaged`, `OffsetPages` | `lists` | lists without paging (shipping zones), offset pages (sites) |
+| `Settings` | `settings` | a settings object per store, and per storefront channel |
 | `PerParentWindow` | `per_parent` | a window of each parent's list (price list records) |
 | `PerParent` | `per_parent` | a child list that costs a request per parent |
 | `Embedded`, `Reread` | `embedded` | children inside the parents' payload, or re-read with it |

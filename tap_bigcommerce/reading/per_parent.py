@@ -24,7 +24,6 @@ from tap_bigcommerce.reading.numbered import read_numbered_pages
 from tap_bigcommerce.reading.pager import ChildPager, VerifiedPager
 from tap_bigcommerce.reading.pages import Page, PageSource, Record
 from tap_bigcommerce.reading.parallel import map_in_order
-from tap_bigcommerce.reading.single import read_whole_list
 
 if t.TYPE_CHECKING:
     from tap_bigcommerce.reading.verify import Tally
@@ -36,11 +35,6 @@ PageReader = Callable[[PageSource, str], Iterator[Page]]
 def numbered(source: PageSource, path: str) -> Iterator[Page]:
     """A per-parent list paged by page number (v2 or v3)."""
     return read_numbered_pages(source, path)
-
-
-def whole(source: PageSource, path: str) -> Iterator[Page]:
-    """A per-parent list the API answers in one request (no paging documented)."""
-    return read_whole_list(source, path)
 
 
 def cursor(source: PageSource, path: str) -> Iterator[Page]:

@@ -1,10 +1,6 @@
-"""One-request pagers: an endpoint that returns one object, or a list the API does not page.
+"""The singleton pager: an endpoint that returns one object instead of a list.
 
-Some lists declare no paging parameters in BigCommerce's specs (`/v2/order_statuses`,
-`/v3/catalog/trees`, an order's transactions): the API answers the whole list at once,
-and a `page`/`limit` it does not document might be ignored, or honoured differently, by
-a real store. They are read in one request, and a v3 answer whose own count says it
-holds more than it returned fails the run rather than dropping the rest.
+(Lists the API does not page are `lists.Unpaged`.)
 """
 
 from __future__ import annotations
@@ -14,10 +10,9 @@ from collections.abc import Iterator
 
 from typing_extensions import override
 
-from tap_bigcommerce.errors import BigCommerceError, InvalidResponseError
-from tap_bigcommerce.reading.pager import Pager, VerifiedPager
-from tap_bigcommerce.reading.pages import Page, PageSource, expect_list, expect_v3, is_v3
-from tap_bigcommerce.reading.verify import Tally, total_of
+from tap_bigcommerce.errors import BigCommerceError
+from tap_bigcommerce.reading.pager import Pager
+from tap_bigcommerce.reading.pages import Page, PageSource
 
 if t.TYPE_CHECKING:
     from tap_bigcommerce.reading.windows import Window
@@ -37,36 +32,3 @@ class Singleton(Pager):
                 f"got {type(body).__name__}."
             )
         yield [body]
-
-
-def read_whole_list(
-    source: PageSource, path: str | None = None, *, typed: bool = False, tally: Tally | None = None
-) -> Iterator[Page]:
-    """An unpaged list (v2 or v3) in its one request; `tally` takes a v3 list's count."""
-    path = path or source.path
-    body = source.get(path=path, typed=typed)
-    if not is_v3(path):
-        page = expect_list(body, source)
-    else:
-        page, pagination = expect_v3(body, source)
-        total = total_of(pagination)
-        if total is not None and total > len(page):
-            raise InvalidResponseError(
-                f"GET {path} returned {len(page)} records but counts {total}, and the API "
-                "documents no paging for it to read the rest"
-            )
-        if tally is not None:
-            tally.expect(total)
-    if page:
-        yield page
-
-
-class Unpaged(VerifiedPager):
-    """A list the API answers whole, without paging parameters (see the module docstring)."""
-
-    cost = "1"
-    repeats = True  # nothing to repeat, but the count is of distinct records like a full list
-
-    @override
-    def read(self, source: PageSource, window: Window | None, tally: Tally) -> Iterator[Page]:
-        yield from read_whole_list(source, typed=True, tally=tally)

@@ -65,4 +65,6 @@ EMBEDDINGS: tuple[Embedding, ...] = (
         ("form_fields",),
         converted=frozenset({"value"}),
     ),
+    Embedding("order_refunds", "order_refund_items", ("items",)),
+    Embedding("order_refunds", "order_refund_payments", ("payments",)),
 )

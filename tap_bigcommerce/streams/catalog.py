@@ -7,9 +7,9 @@ import typing as t
 from tap_bigcommerce.reading.embedded import Embedded, Reread
 from tap_bigcommerce.reading.id_listing import V3IdIn, V3IdKeyset
 from tap_bigcommerce.reading.keyset import V3Keyset
+from tap_bigcommerce.reading.lists import Unpaged
 from tap_bigcommerce.reading.numbered import FullTablePages
 from tap_bigcommerce.reading.per_parent import PerParent
-from tap_bigcommerce.reading.single import Unpaged
 from tap_bigcommerce.reading.subwindows import V3Cursor
 from tap_bigcommerce.reading.sweep import DeleteSweep
 from tap_bigcommerce.streams.base import BigCommerceStream

@@ -7,9 +7,9 @@ from collections.abc import Iterator, Mapping
 
 from tap_bigcommerce.reading.embedded import Embedded
 from tap_bigcommerce.reading.keyset import V2Keyset, WithDeleted
+from tap_bigcommerce.reading.lists import Unpaged, unpaged
 from tap_bigcommerce.reading.numbered import CreatedWindow
-from tap_bigcommerce.reading.per_parent import PerParent, whole
-from tap_bigcommerce.reading.single import Unpaged
+from tap_bigcommerce.reading.per_parent import PerParent
 from tap_bigcommerce.streams.base import BigCommerceStream
 from tap_bigcommerce.typed import copy_record, is_record
 
@@ -163,7 +163,7 @@ class OrderTransactionsStream(BigCommerceStream):
     path = "/v3/orders/{parent_id}/transactions"
     scope = "store_v2_transactions_read_only"
     parent_stream_type = OrdersStream
-    pager = PerParent("order_id", paging=whole)
+    pager = PerParent("order_id", paging=unpaged, cost="1 per parent read in the run")
 
 
 class OrderRefundsStream(BigCommerceStream):
@@ -174,6 +174,43 @@ class OrderRefundsStream(BigCommerceStream):
     path = "/v3/orders/payment_actions/refunds"
     scope = ORDERS_SCOPE
     pager = CreatedWindow()
+
+
+def refund_items(refund: Mapping[str, t.Any]) -> Iterator[t.Any]:
+    """The items of a refund, each with its refund's and order's id (items have no id)."""
+    items = refund.get("items")
+    for item in items if isinstance(items, list) else ():
+        if is_record(item):
+            yield copy_record(item, refund_id=refund["id"], order_id=refund.get("order_id"))
+
+
+def refund_payments(refund: Mapping[str, t.Any]) -> Iterator[t.Any]:
+    """The payments of a refund (one per payment provider), each with its refund's id."""
+    payments = refund.get("payments")
+    for payment in payments if isinstance(payments, list) else ():
+        if is_record(payment):
+            yield copy_record(payment, refund_id=refund["id"], order_id=refund.get("order_id"))
+
+
+class OrderRefundItemsStream(BigCommerceStream):
+    """What each refund gave back, from inside the refund (no request of its own)."""
+
+    name = "order_refund_items"
+    path = "/v3/orders/payment_actions/refunds"
+    scope = ORDERS_SCOPE
+    parent_stream_type = OrderRefundsStream
+    primary_keys: t.ClassVar[tuple[str, ...]] = ("store_hash", "refund_id", "item_type", "item_id")
+    pager = Embedded(extract=refund_items)
+
+
+class OrderRefundPaymentsStream(BigCommerceStream):
+    """The payments each refund made to its providers, from inside the refund."""
+
+    name = "order_refund_payments"
+    path = "/v3/orders/payment_actions/refunds"
+    scope = ORDERS_SCOPE
+    parent_stream_type = OrderRefundsStream
+    pager = Embedded(extract=refund_payments)
 
 
 class OrderStatusesStream(BigCommerceStream):

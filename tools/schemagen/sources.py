@@ -65,6 +65,23 @@ V2_ITEMS = "/items"
 ORDERS_V2 = "orders.v2.oas2.yml"
 PRODUCTS = "catalog/products_catalog.v3.yml"
 CUSTOMERS_V3 = "customers.v3.yml"
+SETTINGS_OBJECT = "/properties/data"
+_PER_CHANNEL = ("channel_id",)
+# (stream, path below /settings, primary keys): one record per store and storefront channel,
+# except the locale, which takes no channel.
+SETTINGS_V3 = (
+    ("store_profile_settings", "store/profile", _PER_CHANNEL),
+    ("store_locale_settings", "store/locale", ()),
+    ("catalog_settings", "catalog", _PER_CHANNEL),
+    ("inventory_settings", "inventory", _PER_CHANNEL),
+    ("inventory_notification_settings", "inventory/notifications", _PER_CHANNEL),
+    ("logo_settings", "logo", _PER_CHANNEL),
+    *(
+        (f"storefront_{part}_settings", f"storefront/{part}", _PER_CHANNEL)
+        for part in ("category", "product", "search", "security", "seo", "status")
+    ),
+    ("units_of_measurement_settings", "store/units-of-measurement", _PER_CHANNEL),
+)
 
 # Every consignment's line items are full order products (see ``LINE_ITEMS_AT``).
 _CONSIGNMENT_LINE_ITEMS = tuple(Graft(at, "orderProducts", array=True) for at in LINE_ITEMS_AT)
@@ -217,6 +234,132 @@ STREAMS: tuple[StreamSource, ...] = (
     StreamSource("locations", "locations.v3.yml", "/inventory/locations"),
     StreamSource("webhooks", "webhooks.v3.yml", "/hooks"),
     StreamSource("store_logs", "store_logs.v3.yml", "/store/systemlogs"),
+    # --- Storefront content -------------------------------------------------------------------
+    StreamSource("redirects", "redirects.v3.yml", "/storefront/redirects"),
+    # The tags list is declared as an array of ``blogTags``, itself an array of tags: the records
+    # are the inner items (the API sends one flat array). A tag has no id: the tag is the key.
+    StreamSource(
+        "blog_tags", "store_content.v2.yml", "/blog/tags", "/items/items", primary_keys=("tag",)
+    ),
+    StreamSource("sites", "sites.v3.yml", "/sites"),
+    StreamSource("site_routes", "sites.v3.yml", "/sites/{site_id}/routes"),
+    StreamSource("scripts", "scripts.v3.yml", "/content/scripts", primary_keys=("uuid",)),
+    StreamSource(
+        "widgets",
+        "widgets.v3.yml",
+        "/content/widgets",
+        primary_keys=("uuid",),
+    ),
+    StreamSource(
+        "widget_templates",
+        "widgets.v3.yml",
+        "/content/widget-templates",
+        primary_keys=("uuid",),
+    ),
+    StreamSource(
+        "widget_placements",
+        "widgets.v3.yml",
+        "/content/placements",
+        primary_keys=("uuid",),
+    ),
+    StreamSource("themes", "themes.v3.yml", "/themes", primary_keys=("uuid",)),
+    StreamSource(
+        "custom_template_associations",
+        "custom-template-associations.v3.yml",
+        "/storefront/custom-template-associations",
+    ),
+    StreamSource(
+        "email_templates",
+        "email_templates.v3.yml",
+        "/marketing/email-templates",
+        primary_keys=("type_id",),
+    ),
+    StreamSource(
+        "abandoned_cart_emails", "abandoned_cart_emails.v3.yaml", "/marketing/abandoned-cart-emails"
+    ),
+    # --- Shipping, payments, tax, geography, segments ------------------------------------------
+    StreamSource("shipping_zones", "shipping.v2.yml", "/shipping/zones", V2_ITEMS),
+    StreamSource(
+        "shipping_methods", "shipping.v2.yml", "/shipping/zones/{zone_id}/methods", V2_ITEMS
+    ),
+    StreamSource(
+        "payment_methods",
+        "payments/methods_payments.v2.yml",
+        "/payments/methods",
+        V2_ITEMS,
+        primary_keys=("code",),
+    ),
+    StreamSource("pickup_methods", "pickup_methods.v3.yml", "/pickup/methods"),
+    StreamSource(
+        "product_customs_information",
+        "shipping.v3.yml",
+        "/shipping/products/customs-information",
+        primary_keys=("product_id",),
+    ),
+    StreamSource("tax_zones", "tax_rates_zones.v3.yml", "/tax/zones"),
+    StreamSource("tax_rates", "tax_rates_zones.v3.yml", "/tax/rates"),
+    StreamSource("tax_properties", "tax_properties.v3.yml", "/tax/properties"),
+    StreamSource("countries", "geography.v2.yml", "/countries", V2_ITEMS),
+    StreamSource("country_states", "geography.v2.yml", "/countries/states", V2_ITEMS),
+    StreamSource("customer_segments", "segments.v3.yml", "/segments"),
+    StreamSource("shopper_profiles", "segments.v3.yml", "/shopper-profiles"),
+    # --- Metafields (store-wide list per owner type) -------------------------------------------
+    StreamSource("brand_metafields", "catalog/brands_catalog.v3.yml", "/catalog/brands/metafields"),
+    StreamSource(
+        "category_metafields", "catalog/categories_catalog.v3.yml", "/catalog/categories/metafields"
+    ),
+    StreamSource(
+        "variant_metafields",
+        "catalog/product-variants_catalog.v3.yml",
+        "/catalog/variants/metafields",
+    ),
+    StreamSource("customer_metafields", CUSTOMERS_V3, "/customers/metafields"),
+    StreamSource("order_metafields", "orders.v3.yml", "/orders/metafields"),
+    StreamSource("channel_metafields", "channels.v3.yml", "/channels/metafields"),
+    StreamSource("location_metafields", "locations.v3.yml", "/inventory/locations/metafields"),
+    StreamSource("store_metafields", "store_information.v3.yml", "/store/metafields"),
+    # --- Refund items and payments (embedded in each refund) -----------------------------------
+    StreamSource(
+        "order_refund_items",
+        "orders.v3.yml",
+        "/orders/payment_actions/refunds",
+        "/properties/data/items/properties/items/items",
+        primary_keys=("refund_id", "item_type", "item_id"),
+    ),
+    StreamSource(
+        "order_refund_payments",
+        "orders.v3.yml",
+        "/orders/payment_actions/refunds",
+        "/properties/data/items/properties/payments/items",
+    ),
+    # --- Settings: one object per store (and per storefront channel) ---------------------------
+    *(
+        StreamSource(
+            name, "settings.v3.yml", f"/settings/{path}", SETTINGS_OBJECT, primary_keys=keys
+        )
+        for name, path, keys in SETTINGS_V3
+    ),
+    StreamSource(
+        "tax_settings", "tax_settings.v3.yml", "/tax/settings", SETTINGS_OBJECT, primary_keys=()
+    ),
+    # Declared without the data envelope (the object is the body).
+    StreamSource(
+        "promotion_settings",
+        "promotion_settings.v3.yml",
+        "/promotions/settings",
+        "",
+        primary_keys=(),
+    ),
+    StreamSource(
+        "order_settings", "orders.v3.yml", "/orders/settings", "", primary_keys=("channel_id",)
+    ),
+    StreamSource(
+        "shipping_settings",
+        "shipping.v3.yml",
+        "/shipping/settings",
+        SETTINGS_OBJECT,
+        primary_keys=("channel_id",),
+    ),
 )
 
 
@@ -421,4 +564,29 @@ WIDENINGS: tuple[Widening, ...] = (
     Widening(("product_bulk_pricing_rules",), "product_id", "add-integer", _PARENT_KEY),
     Widening(("product_reviews",), "product_id", "add-integer", _PARENT_KEY),
     Widening(("promotion_codes",), "promotion_id", "add-integer", _PARENT_KEY),
+    # Keys the tap fills in on the new streams.
+    Widening(("shipping_methods",), "zone_id", "add-integer", _PARENT_KEY),
+    Widening(("site_routes",), "site_id", "add-integer", _PARENT_KEY),
+    *(
+        Widening(("order_refund_items", "order_refund_payments"), key, "add-integer", _PARENT_KEY)
+        for key in ("refund_id", "order_id")
+    ),
+    Widening(
+        (
+            *(name for name, _, keys in SETTINGS_V3 if keys),
+            "order_settings",
+            "shipping_settings",
+        ),
+        "channel_id",
+        "add-integer",
+        "a settings object does not name its channel; the tap adds the channel it asked for "
+        "(0 for the store-wide values), which is the record's key (reading.settings)",
+    ),
+    Widening(
+        ("order_settings",),
+        "meta",
+        "drop",
+        "the spec declares the settings object and the response's empty `meta` side by side; "
+        "the tap keeps the settings only",
+    ),
 )

@@ -143,6 +143,10 @@ class Sandbox:
     def truth(self, resource: str, store_index: int = 0) -> list[dict[str, Any]]:
         return self.stores[store_index].truth(resource)
 
+    def records(self, resource: str, store_index: int = 0) -> list[dict[str, Any]]:
+        """Every record of a fixed list or child type, in full (see ``Store.records``)."""
+        return self.stores[store_index].records(resource)
+
     def stats(self) -> dict[str, Any]:
         return self._stats.snapshot()
 

@@ -11,9 +11,18 @@ import dataclasses
 import re
 from typing import Any
 
-from bigcommerce_sandbox import views
-from bigcommerce_sandbox.factories import catalog, customers, orders, settings
+from bigcommerce_sandbox import listing, views
+from bigcommerce_sandbox.factories import (
+    catalog,
+    commerce,
+    customers,
+    metafields,
+    orders,
+    settings,
+    storefront,
+)
 from bigcommerce_sandbox.factories import store as store_factory
+from bigcommerce_sandbox.factories.settings_objects import SETTINGS
 from bigcommerce_sandbox.http import Request
 from bigcommerce_sandbox.state import Row
 from bigcommerce_sandbox.store import Store
@@ -30,6 +39,10 @@ CHANNEL_LISTINGS = "store_channel_listings_read_only"
 INVENTORY = "store_inventory_read_only"
 LOCATIONS = "store_locations_read_only"
 LOGS = "store_logs_read_only"
+SITES = "store_sites_read_only"
+THEMES = "store_themes_read_only"
+PAYMENT_METHODS = "store_payments_methods_read"
+FULFILLMENT = "store_fulfillment_methods_read_only"
 ALL_SCOPES = (
     ORDERS,
     TRANSACTIONS,
@@ -43,6 +56,10 @@ ALL_SCOPES = (
     INVENTORY,
     LOCATIONS,
     LOGS,
+    SITES,
+    THEMES,
+    PAYMENT_METHODS,
+    FULFILLMENT,
 )
 
 PRODUCT_INCLUDES = frozenset(catalog.SUBRESOURCES)
@@ -105,6 +122,13 @@ def _customer_sorts(store: Store) -> dict[str, Any]:
         "last_name": lambda i: customers.names(store.ctx, i)[1],
         "first_name": lambda i: customers.names(store.ctx, i)[0],
     }
+
+
+_SETTINGS_SCOPES = {
+    "/v3/promotions/settings": MARKETING,
+    "/v3/orders/settings": ORDERS,
+    "/v3/shipping/settings": PRODUCTS,
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -317,6 +341,168 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("GET", "/v3/hooks", INFORMATION, views.v3_list(lambda s: settings.webhooks(s.ctx))),
     Route("GET", "/v3/store/systemlogs", LOGS, views.v3_list(lambda s: settings.store_logs(s.ctx))),
+    # storefront content
+    Route(
+        "GET",
+        "/v3/storefront/redirects",
+        CONTENT,
+        listing.v3_paged(storefront.redirects, {"id:in": "id", "site_id": "site_id"}),
+    ),
+    Route("GET", "/v2/blog/tags", CONTENT, listing.v2_unpaged(storefront.blog_tags)),
+    Route(
+        "GET",
+        "/v3/sites",
+        SITES,
+        listing.v3_offset(storefront.sites, {"channel_id:in": "channel_id"}),
+    ),
+    Route(
+        "GET",
+        "/v3/sites/{site_id}/routes",
+        SITES,
+        listing.v3_paged_children(storefront.site_routes),
+    ),
+    Route(
+        "GET",
+        "/v3/content/scripts",
+        CONTENT,
+        listing.v3_paged(storefront.scripts, {"channel_id:in": "channel_id"}),
+    ),
+    Route(
+        "GET",
+        "/v3/content/widgets",
+        CONTENT,
+        listing.v3_paged(storefront.widgets, {"channel_id:in": "channel_id"}),
+    ),
+    Route(
+        "GET",
+        "/v3/content/widget-templates",
+        CONTENT,
+        listing.v3_paged(storefront.widget_templates, {"widget_template_kind": "kind"}),
+    ),
+    Route(
+        "GET",
+        "/v3/content/placements",
+        CONTENT,
+        listing.v3_paged(storefront.widget_placements, {"template_file": "template_file"}),
+    ),
+    Route("GET", "/v3/themes", THEMES, listing.v3_unpaged(storefront.themes)),
+    Route(
+        "GET",
+        "/v3/storefront/custom-template-associations",
+        THEMES,
+        listing.v3_paged(
+            storefront.custom_template_associations,
+            {"channel_id": "channel_id", "entity_id:in": "entity_id", "type": "entity_type"},
+        ),
+    ),
+    Route(
+        "GET",
+        "/v3/marketing/email-templates",
+        INFORMATION,
+        listing.v3_unpaged(storefront.email_templates),
+    ),
+    Route(
+        "GET",
+        "/v3/marketing/abandoned-cart-emails",
+        INFORMATION,
+        listing.v3_unpaged(storefront.abandoned_cart_emails),
+    ),
+    # shipping, payments, tax, geography, pickup, segments
+    Route("GET", "/v2/shipping/zones", INFORMATION, listing.v2_unpaged(commerce.shipping_zones)),
+    Route(
+        "GET",
+        "/v2/shipping/zones/{zone_id}/methods",
+        INFORMATION,
+        listing.v2_unpaged_children(commerce.shipping_methods),
+    ),
+    Route(
+        "GET",
+        "/v2/payments/methods",
+        PAYMENT_METHODS,
+        views.v2_static(lambda s: commerce.payment_methods(s.ctx)),
+    ),
+    Route(
+        "GET", "/v3/tax/zones", INFORMATION, listing.v3_unpaged(commerce.tax_zones, {"id:in": "id"})
+    ),
+    Route(
+        "GET",
+        "/v3/tax/rates",
+        INFORMATION,
+        listing.v3_unpaged(commerce.tax_rates, {"id:in": "id", "tax_zone_id:in": "tax_zone_id"}),
+    ),
+    Route(
+        "GET",
+        "/v3/tax/properties",
+        INFORMATION,
+        listing.v3_unpaged(commerce.tax_properties, {"id:in": "id", "type:in": "type"}),
+    ),
+    Route(
+        "GET", "/v2/countries", INFORMATION, views.v2_static(lambda s: commerce.countries(s.ctx))
+    ),
+    Route(
+        "GET",
+        "/v2/countries/states",
+        INFORMATION,
+        views.v2_static(lambda s: commerce.country_states(s.ctx)),
+    ),
+    Route(
+        "GET",
+        "/v3/pickup/methods",
+        FULFILLMENT,
+        listing.v3_paged(commerce.pickup_methods, {"id:in": "id"}),
+    ),
+    Route(
+        "GET",
+        "/v3/shipping/products/customs-information",
+        PRODUCTS,
+        views.v3_store_children("customs_information", "product_id:in"),
+    ),
+    Route("GET", "/v3/segments", CUSTOMERS, listing.v3_paged(commerce.segments, {"id:in": "id"})),
+    Route("GET", "/v3/shopper-profiles", CUSTOMERS, views.v3_store_children("shopper_profiles")),
+    # metafields of every owner type (store-wide lists)
+    *(
+        Route("GET", path, scope, views.v3_cursor_children(child))
+        for path, scope, child in (
+            ("/v3/catalog/brands/metafields", PRODUCTS, "brand_metafields"),
+            ("/v3/catalog/categories/metafields", PRODUCTS, "category_metafields"),
+            ("/v3/catalog/variants/metafields", PRODUCTS, "variant_metafields"),
+            ("/v3/customers/metafields", CUSTOMERS, "customer_metafields"),
+            ("/v3/orders/metafields", ORDERS, "order_metafields"),
+        )
+    ),
+    Route(
+        "GET",
+        "/v3/channels/metafields",
+        CHANNEL_SETTINGS,
+        listing.v3_dated_cursor(metafields.channel_metafields),
+    ),
+    Route(
+        "GET",
+        "/v3/inventory/locations/metafields",
+        LOCATIONS,
+        listing.v3_dated_cursor(metafields.location_metafields),
+    ),
+    Route(
+        "GET",
+        "/v3/store/metafields",
+        INFORMATION,
+        listing.v3_dated_cursor(metafields.store_metafields),
+    ),
+    # settings objects (store-wide, and per storefront channel)
+    *(
+        Route("GET", path, _SETTINGS_SCOPES.get(path, INFORMATION), listing.v3_settings(path))
+        for path in SETTINGS
+    ),
+    *(
+        Route(
+            "GET",
+            f"{path}/channels/{{channel_id}}",
+            _SETTINGS_SCOPES[path],
+            listing.v3_channel_settings(path),
+        )
+        for path, (_, style) in SETTINGS.items()
+        if style == "path"
+    ),
     # marketing, store information (v2)
     Route(
         "GET",

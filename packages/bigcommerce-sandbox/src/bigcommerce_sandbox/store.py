@@ -20,6 +20,7 @@ from bigcommerce_sandbox import registry as resources
 from bigcommerce_sandbox.clock import Clock
 from bigcommerce_sandbox.dates import iso_z
 from bigcommerce_sandbox.factories.context import Ctx
+from bigcommerce_sandbox.factories.settings_objects import SETTINGS, settings_truth
 from bigcommerce_sandbox.options import SandboxOptions
 from bigcommerce_sandbox.state import Row, Table
 
@@ -142,6 +143,9 @@ class Store:
             return [table.base + p for p in positions]
 
     def truth(self, resource: str) -> list[dict[str, Any]]:
+        """The keys (and versions) of a resource's records: ``{id, date_modified}`` per
+        row of a store table, ``{id, parent_id}`` per child, ``{id}`` per record of a
+        fixed list (its key; see ``records`` for whole records)."""
         with self.lock:
             if resource in resources.TABLES:
                 table = self.tables[resource]
@@ -156,7 +160,28 @@ class Store:
                     for row in self.tables[parent].rows()
                     for child in fn(self.ctx, row)
                 ]
+            if resource in resources.LISTS:
+                keys = resources.LIST_KEYS.get(resource, ("id",))
+                return [
+                    {"id": _key(record, keys)} for record in resources.LISTS[resource](self.ctx)
+                ]
             raise KeyError(resource)
+
+    def records(self, resource: str) -> list[dict[str, Any]]:
+        """Every record of a fixed list, or of a child type (of the live parents), in full.
+
+        The ground truth a sync's records are compared with, content and all (``truth``
+        gives the keys and versions of the store tables).
+        """
+        if resource in resources.LISTS:
+            return resources.LISTS[resource](self.ctx)
+        if resource in SETTINGS:  # a settings endpoint's path
+            return settings_truth(self.ctx, resource)
+        with self.lock:
+            if resource in resources.CHILDREN:
+                parent, fn = resources.CHILDREN[resource]
+                return [child for row in self.tables[parent].rows() for child in fn(self.ctx, row)]
+        raise KeyError(resource)
 
 
 def _pick(r: random.Random, live: list[int], count: int, ids: list[int] | None) -> list[int]:
