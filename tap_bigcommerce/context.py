@@ -26,6 +26,7 @@ if t.TYPE_CHECKING:
     from tap_bigcommerce.api import StoreApi
 
 CLOCK_PATH = "/v2/time"
+UNMETERED_PARTS = 4
 CLOCK_SCOPE = "store_v2_information_read_only"
 
 
@@ -154,8 +155,15 @@ class StoreContext:
     def parallel_parts(self) -> int:
         """How many parts of a large list to read at once: what the rate budget lets be in
         flight now (it follows the store's response time), at least two, at most the
-        `max_workers` ceiling. More parts than that only add partly filled last pages."""
-        return min(self.max_workers, max(2, self.api.budget.view().limit))
+        `max_workers` ceiling. More parts than that only add partly filled last pages, and
+        each part holds a page in memory while the main thread writes another.
+
+        A store that sends no quota headers gives no rate to size by: then
+        `UNMETERED_PARTS`, enough to keep the main thread busy without a page per thread.
+        """
+        view = self.api.budget.view()
+        wanted = view.limit if view.allowed_rate is not None else UNMETERED_PARTS
+        return min(self.max_workers, max(2, wanted))
 
     @functools.cached_property
     def child_pool(self) -> ThreadPoolExecutor | None:

@@ -112,7 +112,7 @@ class V3IdKeyset(IdListing):
         if len(last) < PAGE_SIZE:
             return
         high = min(int(record["id"]) for record in last)
-        workers = source.store.max_workers
+        workers = source.store.parallel_parts()
         producers = [
             functools.partial(self._range, source, params, after, up_to)
             for after, up_to in split_id_range(low, high - 1, first, last, workers=workers)

@@ -50,15 +50,26 @@ class GrowingMerge(t.Generic[T]):
 
     Iteration ends when every producer submitted so far is done. With one worker the
     producers run one after another on the consumer's thread.
+
+    Producers fetch ahead of the consumer only as far as it keeps up: each item fetched
+    and not yet taken holds one of `ahead` permits. When the consumer finds no item
+    waiting (the store is the bottleneck: latency), one more permit is allowed, up to
+    `workers`; when items pile up (the main thread is: CPU), one fewer, down to `buffer`.
+    So a fast store cannot fill memory with decoded pages (a page of orders with line
+    items is several MB), and a slow one still gets every request in flight it needs.
     """
 
     def __init__(self, *, workers: int, buffer: int) -> None:
         self._workers = workers
-        self._items: queue.Queue[object] = queue.Queue(maxsize=max(buffer, 1))
+        self._floor = max(buffer, 1)
+        self._items: queue.Queue[object] = queue.Queue()  # bounded by the permits
         self._stop = threading.Event()
         self._waiting: collections.deque[Callable[[], Iterable[T]]] = collections.deque()
         self._running = 0
         self._pool: ThreadPoolExecutor | None = None
+        self._permits = threading.Condition()
+        self._ahead = self._floor
+        self._taken = 0
 
     def __enter__(self) -> GrowingMerge[T]:
         return self
@@ -78,12 +89,14 @@ class GrowingMerge(t.Generic[T]):
                 continue
             while self._waiting and self._running < self._workers:
                 self._start(self._waiting.popleft())
+            starved = self._items.empty()
             item = self._items.get()
             if item is _DONE:
                 self._running -= 1
             elif isinstance(item, _Failure):
                 raise item.error
             else:
+                self._give(adjust=1 if starved else -1 if self._items.qsize() > 1 else 0)
                 yield t.cast("T", item)
 
     def _start(self, produce: Callable[[], Iterable[T]]) -> None:
@@ -92,24 +105,39 @@ class GrowingMerge(t.Generic[T]):
         self._running += 1
         self._pool.submit(self._run, produce)
 
-    def _put(self, item: object) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._items.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False  # the consumer has gone: nobody needs the item
+    def _take(self) -> bool:
+        """A permit to fetch one item ahead of the consumer (False: the consumer has gone)."""
+        with self._permits:
+            while self._taken >= self._ahead and not self._stop.is_set():
+                self._permits.wait(0.1)
+            if self._stop.is_set():
+                return False
+            self._taken += 1
+            return True
+
+    def _give(self, adjust: int = 0) -> None:
+        with self._permits:
+            self._taken -= 1
+            self._ahead = min(self._workers, max(self._floor, self._ahead + adjust))
+            self._permits.notify_all()
 
     def _run(self, produce: Callable[[], Iterable[T]]) -> None:
         try:
-            for item in produce():
-                if not self._put(item):
+            items = iter(produce())
+            while self._take():
+                try:
+                    item = next(items)
+                except StopIteration:
+                    self._give()
                     return
+                except BaseException:
+                    self._give()
+                    raise
+                self._items.put(item)
         except BaseException as exc:
-            self._put(_Failure(exc))
+            self._items.put(_Failure(exc))
         finally:
-            self._put(_DONE)
+            self._items.put(_DONE)
 
 
 def map_in_order(
