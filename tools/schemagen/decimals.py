@@ -53,7 +53,5 @@ def merges_decimal(types_a: Iterable[str], types_b: Iterable[str]) -> bool:
 def mixes_text_and_numbers(types: Iterable[str]) -> bool:
     """A scalar union of string and number: a decimal that is sometimes sent as text."""
     kinds = set(types)
-    return "string" in kinds and bool(kinds & {"number", "integer"}) and not kinds & {
-        "object",
-        "array",
-    }
+    numeric = bool(kinds & {"number", "integer"})
+    return "string" in kinds and numeric and not kinds & {"object", "array"}
