@@ -14,7 +14,7 @@ ACTIONLINT := $(UV_VENV)/bin/actionlint
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test e2e lint actionlint format bench bench-sandbox schemas clean
+.PHONY: demo test test-sdk-next e2e lint actionlint format bench bench-sandbox schemas clean
 
 $(UV):
 	$(PYTHON) -m venv $(UV_VENV)
@@ -48,6 +48,16 @@ demo: $(VENV)/.synced $(MELTANO)
 test: $(VENV)/.synced $(MELTANO)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
+## test-sdk-next: the test suite against the newest singer-sdk release, pre-releases
+## included, in its own environment (.venv-sdk-next), so SDK drift shows before users hit it
+SDK_NEXT_VENV := .venv-sdk-next
+test-sdk-next: $(UV) $(MELTANO)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(SDK_NEXT_VENV)
+	UV_PROJECT_ENVIRONMENT=$(SDK_NEXT_VENV) $(UV) sync --quiet --frozen --python $(PYTHON)
+	$(UV) pip install --quiet --python $(SDK_NEXT_VENV)/bin/python --prerelease=allow --upgrade "singer-sdk[msgspec]"
+	@$(SDK_NEXT_VENV)/bin/python -c "import importlib.metadata as m; print('singer-sdk', m.version('singer-sdk'))"
+	$(SDK_NEXT_VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
 ## e2e: only the end-to-end tests (meltano run tap-bigcommerce target-postgres)
 e2e: $(VENV)/.synced $(MELTANO)
 	$(VENV)/bin/python -m pytest tests/e2e $(PYTEST_ARGS)
@@ -57,7 +67,7 @@ lint: $(VENV)/.synced $(CHECK_JSONSCHEMA)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy tap_bigcommerce tools packages/bigcommerce-sandbox/src
-	$(VENV)/bin/mypy tests/e2e scripts/plugin_metadata.py
+	$(VENV)/bin/mypy tests/e2e scripts/plugin_metadata.py benchmarks tests/test_request_cost.py tests/test_benchmarks.py
 	$(CHECK_JSONSCHEMA) --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 ## actionlint: the full GitHub Actions checker on the workflows (needs github.com to install)
@@ -76,11 +86,11 @@ schemas: $(VENV)/.synced
 ## (the tap's own bytecode is compiled first, as an installed tap's is: the CPU figure counts start-up)
 bench: $(VENV)/.synced
 	$(VENV)/bin/python -m compileall -q tap_bigcommerce
-	$(VENV)/bin/python benchmarks/bench.py $(BENCH_ARGS)
+	$(VENV)/bin/python -m benchmarks $(BENCH_ARGS)
 
 ## bench-sandbox: how fast the sandbox serves pages, and its memory for 100k orders
 bench-sandbox: $(VENV)/.synced
-	$(VENV)/bin/python benchmarks/sandbox_bench.py
+	$(VENV)/bin/python -m benchmarks.sandbox_speed
 
 clean:
-	rm -rf $(VENV) $(UV_VENV) $(MELTANO_VENV) .meltano output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SDK_NEXT_VENV) $(UV_VENV) $(MELTANO_VENV) .meltano output .pytest_cache .mypy_cache .ruff_cache

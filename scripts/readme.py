@@ -32,7 +32,6 @@ def about_sections() -> str:
 
 
 def streams_table() -> str:
-    from tap_bigcommerce.client import IncrementalStream, request_cost
     from tap_bigcommerce.streams import STREAM_TYPES
 
     rows = [
@@ -40,25 +39,26 @@ def streams_table() -> str:
         "|:--|:--|:--|:--|:--|:--|:--|",
     ]
     for stream in STREAM_TYPES:
-        if issubclass(stream, IncrementalStream):
-            replication = f"incremental (`{stream.replication_key}`)"
-        elif stream.parent_stream_type is not None:
+        parent_type = stream.parent_stream_type
+        key = getattr(stream.pager, "replication_key", None)
+        if key:
+            replication = f"incremental (`{key}`)"
+        elif parent_type is not None:
             replication = (
                 "with its parent (changed parents only)"
-                if issubclass(stream.parent_stream_type, IncrementalStream)
+                if getattr(parent_type.pager, "replication_key", None)
                 else "with its parent"
             )
         else:
             replication = "full table"
-        parent = (
-            stream.parent_stream_type.name
-            if stream.parent_stream_type
-            else getattr(stream, "parent_name", "")
-        )
+        if not stream.selected_by_default:
+            replication += ", not selected by default"
+        parent = parent_type.name if parent_type else getattr(stream.pager, "parent_name", "")
         keys = ", ".join(stream.primary_keys)
+        cost = stream.cost or stream.pager.cost
         rows.append(
             f"| `{stream.name}` | `{stream.path}` | {keys} | {replication} | {parent} "
-            f"| {request_cost(stream)} | `{stream.scope}` |"
+            f"| {cost} | `{stream.scope}` |"
         )
     return "\n".join(rows) + "\n"
 

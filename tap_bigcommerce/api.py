@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import typing as t
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 import backoff
 import msgspec
 import requests
 import urllib3.exceptions
-from requests.adapters import HTTPAdapter
 
+from tap_bigcommerce import api_messages, cancel
+from tap_bigcommerce.deadline import DeadlineAdapter, deadline
 from tap_bigcommerce.errors import (
+    InvalidResponseError,
     MissingScopeError,
+    NotFoundError,
+    RedirectRefusedError,
     RequestRejectedError,
     RetriesExhaustedError,
     TokenRejectedError,
+    UnreachableError,
 )
 from tap_bigcommerce.ratelimit import RateBudget
 
@@ -32,6 +37,10 @@ if t.TYPE_CHECKING:
     from tap_bigcommerce.auth import BigCommerceAuthenticator
 
 RETRIABLE_STATUSES = frozenset({500, 502, 503, 504, 507, 509})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+UNREACHABLE_ATTEMPTS = 3
+"""Attempts before a host that never answered and cannot be reached is named as such."""
 _DECODER = msgspec.json.Decoder()
 _TRANSIENT_ERRORS = (
     requests.ConnectionError,
@@ -42,6 +51,8 @@ _TRANSIENT_ERRORS = (
     urllib3.exceptions.ReadTimeoutError,
     urllib3.exceptions.DecodeError,
     urllib3.exceptions.SSLError,
+    # A socket cut by the response's deadline (`deadline`) may surface as a bare OSError.
+    OSError,
 )
 """The request may not have reached the store, or its answer was cut: a GET is safe to repeat."""
 
@@ -76,25 +87,6 @@ class RequestStats:
     throttled: int = 0
 
 
-def _error_detail(body: bytes) -> str:
-    """The human part of a v2 (`[{status, message}]`) or v3 (`{title, errors}`) error body."""
-    try:
-        payload = msgspec.json.decode(body)
-    except msgspec.DecodeError:
-        return ""
-    if isinstance(payload, list) and payload and isinstance(payload[0], dict):
-        return "; ".join(str(item.get("message", "")) for item in payload if item.get("message"))
-    if isinstance(payload, dict):
-        parts = [str(payload.get("title", "") or "")]
-        errors = payload.get("errors")
-        if isinstance(errors, dict):
-            parts.extend(f"{key}: {value}" for key, value in errors.items())
-        elif isinstance(errors, list):
-            parts.extend(str(item) for item in errors)
-        return "; ".join(part for part in parts if part)
-    return ""
-
-
 class StoreApi:
     """One store's v2/v3 API, as used by every stream of a run."""
 
@@ -110,9 +102,16 @@ class StoreApi:
         user_agent: str,
         logger: logging.Logger,
         budget: RateBudget | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = cancel.sleep,
     ) -> None:
+        self._api_url = api_url
         self.base_url = f"{api_url.rstrip('/')}/stores/{store_hash}"
+        self._granted: set[str] = set()
+        """Scopes a request succeeded with: a later 403 for them is not a missing scope."""
+        self._answered = False
+        self.server_date: str | None = None
+        """The `Date` header of the latest response: the store's clock, when /v2/time is
+        not allowed."""
         self.store_hash = store_hash
         self.authenticator = authenticator
         self._timeout = timeout
@@ -124,7 +123,7 @@ class StoreApi:
         self.stats = RequestStats()
         self._stats_lock = threading.Lock()
         self._session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+        adapter = DeadlineAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._session.headers.update({"Accept": "application/json", "User-Agent": user_agent})
@@ -148,49 +147,75 @@ class StoreApi:
         scope: str,
         stream: str | None = None,
         decode: Callable[[bytes], t.Any] | None = None,
+        check: Callable[[t.Any], None] | None = None,
     ) -> ApiResponse:
         """GET `path` (e.g. `/v2/orders`), retrying what is worth retrying.
 
-        `scope` is the OAuth scope the endpoint needs; it is only used to tell the
-        user what to grant when the API answers 403. `decode` turns a 200 body into
-        `body` (plain msgspec decoding by default); a `msgspec.DecodeError` from it
-        means a truncated or malformed body, which is retried.
+        `scope` is the OAuth scope the endpoint needs: a 403 before any request of
+        that scope succeeded means the token lacks it (`MissingScopeError`); after
+        one did, the 403 is a glitch, retried like a 5xx. `decode` turns a 200 body
+        into `body` (plain msgspec decoding by default); a `msgspec.DecodeError` from
+        it means a truncated or malformed body, which is retried. `check` inspects the
+        decoded body and raises `InvalidResponseError` for one that cannot be right
+        (a page longer than asked for, ids outside the range): retried too.
         """
         decode = decode or _DECODER.decode
-        url = self.base_url + path
+        url, query = self.base_url + path, params
         delays = self._backoff_delays()
-        attempt = 0
+        attempt = redirects = 0
         renewed_token = False
         last_problem = ""
         while True:
+            cancel.check()
             token = self.authenticator.current_token()
             self.budget.acquire()
             self._count("requests")
             try:
-                response = self._session.get(
-                    url,
-                    params=params,
-                    headers={"X-Auth-Token": token},
-                    timeout=self._timeout,
-                    stream=True,
-                )
-                with response:
-                    content = _read_body(response)
+                with deadline(self._timeout) as slot:
+                    response = self._session.get(
+                        url,
+                        params=query,
+                        headers={"X-Auth-Token": token},
+                        timeout=self._timeout,
+                        stream=True,
+                        allow_redirects=False,
+                    )
+                    with response:
+                        content = _read_body(response)
+                if slot.expired:
+                    raise requests.Timeout("the whole response took longer than request_timeout")
             except _TRANSIENT_ERRORS as exc:
-                # Dropped connections, resets, read timeouts and cut bodies.
+                # Dropped connections, resets, timeouts, cut or stalled bodies.
                 self.budget.release(None)
+                cancel.check()  # a request cut because the run is being cancelled
                 last_problem = (
-                    f"{type(exc).__name__} (connection dropped or timed out, or the body cut short)"
+                    f"{type(exc).__name__} (connection dropped or timed out, or the body "
+                    "cut short or too slow)"
                 )
+                self._fail_if_unreachable(exc, attempt)
             else:
                 self.budget.release(response.headers)
+                self._answered = True
+                self.server_date = response.headers.get("Date") or self.server_date
                 status = response.status_code
+                if status in REDIRECT_STATUSES:
+                    redirects += 1
+                    url, query = self._redirect_target(path, url, response, redirects), None
+                    continue
                 if status == 200:
                     try:
-                        return ApiResponse(status, response.headers, decode(content))
+                        body = decode(content)
+                        if check is not None:
+                            check(body)
                     except msgspec.DecodeError:
                         last_problem = "a truncated or malformed JSON body"
+                    except InvalidResponseError as exc:
+                        last_problem = f"an invalid page ({exc})"
+                    else:
+                        self._granted.add(scope)
+                        return ApiResponse(status, response.headers, body)
                 elif status == 204:
+                    self._granted.add(scope)
                     return ApiResponse(status, response.headers, None)
                 elif status == 429:
                     self._count("throttled")
@@ -215,7 +240,7 @@ class StoreApi:
                         f"{self.authenticator.unauthorized_error()} "
                         f"(HTTP 401 on GET {path}, store '{self.store_hash}')"
                     )
-                elif status == 403:
+                elif status == 403 and scope not in self._granted:
                     raise MissingScopeError(
                         f"The token is not allowed to read {path} (HTTP 403)"
                         + (f" for stream '{stream}'" if stream else "")
@@ -224,10 +249,16 @@ class StoreApi:
                         scope=scope,
                         stream=stream,
                     )
+                elif status == 403:
+                    last_problem = (
+                        f"HTTP 403, although requests needing `{scope}` were allowed before"
+                    )
+                elif status == 404:
+                    raise NotFoundError(api_messages.not_found(path, content), path=path)
                 elif status in RETRIABLE_STATUSES:
                     last_problem = f"HTTP {status}"
                 else:
-                    raise RequestRejectedError(self._rejection_message(path, status, content))
+                    raise RequestRejectedError(api_messages.rejection(path, status, content))
             attempt += 1
             if attempt > self._max_retries:
                 raise RetriesExhaustedError(
@@ -247,13 +278,43 @@ class StoreApi:
             )
             self._sleep(delay)
 
-    def _rejection_message(self, path: str, status: int, content: bytes) -> str:
-        detail = _error_detail(content)
-        hint = {
-            404: f"Check `store_hash` ('{self.store_hash}') and `api_url`.",
-            413: "The request asked for more than BigCommerce allows (limit 250 per page).",
-            422: "BigCommerce refused the request's parameters.",
-        }.get(status, "")
-        return " ".join(
-            part for part in (f"GET {path} failed with HTTP {status}.", detail, hint) if part
-        )
+    def _fail_if_unreachable(self, exc: BaseException, attempt: int) -> None:
+        """Name `api_url` when its host has never answered and cannot be reached at all.
+
+        A store that answered before is a flaky network (retried as usual); a host that
+        does not resolve, or refuses connections, from the first request on is a wrong
+        `api_url`, said after a short retry instead of minutes of backoff.
+        """
+        if self._answered or attempt + 1 < UNREACHABLE_ATTEMPTS:
+            return
+        cause = api_messages.unreachable_cause(exc)
+        if cause is not None:
+            raise UnreachableError(
+                f"Cannot reach the BigCommerce API at {self._api_url}: the host {cause}. "
+                "Check `api_url` (and this machine's network)."
+            )
+
+    def _redirect_target(
+        self, path: str, url: str, response: requests.Response, redirects: int
+    ) -> str:
+        """Where a same-host redirect points; any other redirect is refused.
+
+        `requests` would follow a redirect to another host with `X-Auth-Token` still
+        attached (it strips only `Authorization`): the token must never leave api_url.
+        """
+        location = response.headers.get("Location", "")
+        target = urljoin(url, location)
+        here, there = urlsplit(self.base_url), urlsplit(target)
+        if (there.scheme, there.hostname, there.port) != (here.scheme, here.hostname, here.port):
+            raise RedirectRefusedError(
+                f"GET {path} was redirected (HTTP {response.status_code}) to "
+                f"{there.hostname or 'an unnamed host'}, not api_url's host "
+                f"{here.hostname}; the tap sends the store's token only to api_url and "
+                "did not follow. Check `api_url`."
+            )
+        if redirects > MAX_REDIRECTS:
+            raise RedirectRefusedError(
+                f"GET {path} was redirected more than {MAX_REDIRECTS} times within "
+                f"{here.hostname} (a redirect loop). Check `api_url`."
+            )
+        return target

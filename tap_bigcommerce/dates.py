@@ -18,6 +18,8 @@ _RFC2822_UTC = re.compile(
     r"[A-Z][a-z]{2}, (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}:\d{2}:\d{2}) \+0000"
 )
 """The form BigCommerce's v2 API sends every date in (`Tue, 20 Nov 2012 00:00:00 +0000`)."""
+_EPOCH = re.compile(r"\d{1,11}(\.\d+)?")
+"""Unix seconds as text (up to year 5138; an ISO date has dashes, so it never matches)."""
 _MONTHS = {
     name: f"{number:02d}"
     for number, name in enumerate(
@@ -27,7 +29,7 @@ _MONTHS = {
 
 
 def parse_timestamp(value: str) -> dt.datetime:
-    """Parse ISO 8601 or RFC 2822 (BigCommerce v2) into an aware UTC datetime.
+    """Parse ISO 8601, RFC 2822 (BigCommerce v2) or Unix seconds into an aware UTC datetime.
 
     Raises ValueError naming the value when it is neither, so a malformed API
     response is reported instead of being passed on.
@@ -35,6 +37,10 @@ def parse_timestamp(value: str) -> dt.datetime:
     text = value.strip()
     if not text:
         raise ValueError("empty timestamp")
+    if _EPOCH.fullmatch(text):
+        # Unix seconds in a string: what gift certificates' dates are in v2 GET answers
+        # ("Date displays in the Unix timestamp format", e.g. "1603306").
+        return epoch_to_datetime(float(text))
     if text[0].isdigit():
         if text.endswith(("Z", "z")):
             text = text[:-1] + "+00:00"

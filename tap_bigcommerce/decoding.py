@@ -39,12 +39,15 @@ import logging
 import re
 import threading
 import typing as t
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
 from tap_bigcommerce.records import FieldPlan, as_flags
+from tap_bigcommerce.schemas import load_schema
+from tap_bigcommerce.schemas.embeddings import EMBEDDINGS
+from tap_bigcommerce.typed import TypedRecord
 
 LOGGER = logging.getLogger(__name__)
 
@@ -56,79 +59,6 @@ MAX_LESSONS_PER_PAGE = 200
 _ERROR = re.compile(r"(?s)(?P<message>.*) - at `\$(?P<where>[^`]*)`")
 _UNKNOWN_FIELD = re.compile(r"Object contains unknown field `(?P<name>[^`]+)`")
 _STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
-
-
-class TypedRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    """A record decoded into its schema's Struct; absent properties are `UNSET`.
-
-    The mapping methods exist for the code written against dict records (the SDK's
-    state and partition handling, keyset paging, child extraction). Setting a key
-    the schema does not declare raises AttributeError, which is what a tap bug
-    should do rather than emit an undeclared column.
-    """
-
-    def __getitem__(self, key: str) -> t.Any:
-        value = getattr(self, key, UNSET)
-        if value is UNSET:
-            raise KeyError(key)
-        return value
-
-    def __setitem__(self, key: str, value: t.Any) -> None:
-        setattr(self, key, value)
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and getattr(self, key, UNSET) is not UNSET
-
-    def get(self, key: str, default: t.Any = None) -> t.Any:
-        value = getattr(self, key, UNSET)
-        return default if value is UNSET else value
-
-    def setdefault(self, key: str, default: t.Any = None) -> t.Any:
-        value = getattr(self, key, UNSET)
-        if value is UNSET:
-            setattr(self, key, default)
-            return default
-        return value
-
-    def keys(self) -> list[str]:
-        return [name for name in self.__struct_fields__ if getattr(self, name) is not UNSET]
-
-    def items(self) -> Iterator[tuple[str, t.Any]]:
-        for name in self.__struct_fields__:
-            value = getattr(self, name)
-            if value is not UNSET:
-                yield name, value
-
-    def __bool__(self) -> bool:
-        """Always true, as a record is: `if record` must not count its fields."""
-        return True
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.keys())
-
-    def __len__(self) -> int:
-        return len(self.keys())
-
-
-Mapping.register(TypedRecord)
-
-
-def is_record(value: object) -> t.TypeGuard[Mapping[str, t.Any]]:
-    """Whether `value` is a JSON object of the payload: a dict, or a decoded Struct."""
-    return type(value) is dict or isinstance(value, TypedRecord)
-
-
-def copy_record(
-    record: Mapping[str, t.Any], *, without: frozenset[str] = frozenset(), **values: t.Any
-) -> t.Any:
-    """A shallow copy of `record` with `values` set and the keys in `without` left out."""
-    if isinstance(record, TypedRecord):
-        if without:
-            values.update(dict.fromkeys(without, UNSET))
-        return msgspec.structs.replace(record, **values)
-    copied = {k: v for k, v in record.items() if k not in without} if without else dict(record)
-    copied.update(values)
-    return copied
 
 
 class Unsupported(Exception):
@@ -406,3 +336,20 @@ class PageDecoder:
                 self._root.plan.stream,
                 reason,
             )
+
+
+def embedded_child_keys(parent: str, plan: FieldPlan) -> dict[str, frozenset[str]]:
+    """The keys each embedded child adds to its copies of the parent's nested records.
+
+    By level path (`consignments.shipping.`): the child's declared properties that
+    the parent does not declare there (the parent's id, the store).
+    """
+    added: dict[str, frozenset[str]] = {}
+    for embedding in EMBEDDINGS:
+        if embedding.parent != parent:
+            continue
+        child = frozenset(load_schema(embedding.child)["properties"]) | {"store_hash"}
+        for at in embedding.at:
+            level = plan.at(at)
+            added[level.path] = added.get(level.path, frozenset()) | (child - level.declared)
+    return added

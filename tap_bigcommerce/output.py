@@ -26,6 +26,9 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.contrib.msgspec import encoder as sdk_encoder
 from singer_sdk.singerlib import StateMessage
 from singer_sdk.singerlib.messages import Message
+from typing_extensions import override
+
+from tap_bigcommerce.errors import CancelledError
 
 CHUNK_BYTES = 1 << 20
 TIME_EXTRACTED_RESOLUTION_S = 0.001
@@ -58,12 +61,24 @@ class RecordLine:
 
 
 class StateFlushingWriter(MsgSpecWriter):
+    """Collects messages and writes them in chunks, whole lines only (see the module doc).
+
+    A run may be cancelled at any moment (`cancel`): a message half added to the chunk
+    is taken out again, and a signal that comes while a chunk is being written to stdout
+    waits until the write is done (`writing`), so stdout only ever holds whole lines.
+    """
+
     def __init__(self) -> None:
         super().__init__()
         self._pending = bytearray()
         self._lock = threading.Lock()
+        self.writing = False
+        """True while a chunk is written to stdout: a cancellation waits for it."""
+        self.deferred = 0
+        """The signal that came while a chunk was being written, raised once it is."""
         atexit.register(self.flush)
 
+    @override
     def write_message(self, message: Message) -> None:
         with self._lock:
             self._pending += self.format_message(message)
@@ -74,9 +89,14 @@ class StateFlushingWriter(MsgSpecWriter):
         """Write one RECORD message for `record` without a message object."""
         with self._lock:
             pending = self._pending
-            pending += line.prefix
-            sdk_encoder.encode_into(record, pending, -1)
-            pending += line.suffix()
+            start = len(pending)
+            try:
+                pending += line.prefix
+                sdk_encoder.encode_into(record, pending, -1)
+                pending += line.suffix()
+            except BaseException:
+                del pending[start:]  # never half a line (an encoding error, a cancellation)
+                raise
             if len(pending) >= CHUNK_BYTES:
                 self._write_pending()
 
@@ -85,7 +105,22 @@ class StateFlushingWriter(MsgSpecWriter):
             self._write_pending()
 
     def _write_pending(self) -> None:
-        if self._pending:
-            sys.stdout.buffer.write(self._pending)
-            self._pending.clear()
-        sys.stdout.flush()
+        self.writing = True
+        try:
+            if self._pending:
+                _write_all(sys.stdout.buffer, self._pending)
+                self._pending.clear()
+            sys.stdout.flush()
+        finally:
+            self.writing = False
+        if self.deferred:
+            signum, self.deferred = self.deferred, 0
+            raise CancelledError(signum)
+
+
+def _write_all(out: t.BinaryIO, data: bytearray) -> None:
+    """Write all of `data`: a write interrupted by a signal may return a short count."""
+    view = memoryview(data)
+    while view:
+        written = out.write(view)
+        view = view[written if written is not None else len(view) :]

@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from tap_bigcommerce import cancel
+
 RESET_HEADER = "X-Rate-Limit-Time-Reset-Ms"
 QUOTA_HEADER = "X-Rate-Limit-Requests-Quota"
 LEFT_HEADER = "X-Rate-Limit-Requests-Left"
@@ -48,7 +50,7 @@ class RateBudget:
         *,
         reserve_fraction: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = cancel.sleep,
     ) -> None:
         self._reserve_fraction = reserve_fraction
         self._clock = clock

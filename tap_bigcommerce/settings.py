@@ -5,6 +5,7 @@ Every check names the setting it is about and runs before any request is made.
 
 from __future__ import annotations
 
+import math
 import re
 import typing as t
 from decimal import Decimal
@@ -101,6 +102,26 @@ CORE_PROPERTIES = [
         "instead of skipping the stream with a warning.",
     ),
     th.Property(
+        "strict_endpoints",
+        th.BooleanType,
+        default=False,
+        title="Fail on missing endpoints",
+        description="When a selected stream's list answers 404 on its first request (a "
+        "feature the store or its plan lacks), fail the run instead of skipping the stream "
+        "with a warning.",
+    ),
+    th.Property(
+        "fast_record_path",
+        th.BooleanType,
+        default=True,
+        title="Fast record path",
+        description="Decode pages straight into the stream schemas and write records "
+        "without the SDK's per-record loop, when nothing (stream maps, a partial "
+        "selection, batch files) would change them. Turn off to send every record "
+        "through the SDK's ordinary path (generic conformance and messages): the same "
+        "records, several times the CPU.",
+    ),
+    th.Property(
         "window_lag_seconds",
         th.IntegerType,
         default=30,
@@ -144,17 +165,28 @@ def _problems(config: t.Mapping[str, t.Any]) -> list[str]:
     workers = config.get("max_workers")
     if workers is not None and (isinstance(workers, bool) or not 1 <= workers <= 32):
         problems.append("max_workers: must be a whole number from 1 to 32.")
-    for name, minimum in (
-        ("progress_interval_seconds", 1),
-        ("request_timeout", 1),
-        ("max_retries", 0),
-        ("max_backoff_seconds", 0),
-        ("window_lag_seconds", 0),
-    ):
+    for name, (minimum, maximum, unit) in NUMBER_BOUNDS.items():
         value = config.get(name)
-        if value is not None and (isinstance(value, bool) or value < minimum):
-            problems.append(f"{name}: must be a number of at least {minimum}.")
+        if value is None:
+            continue
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float | Decimal)
+            or not math.isfinite(value)
+            or not minimum <= value <= maximum
+        ):
+            problems.append(f"{name}: must be a number from {minimum} to {maximum}{unit}.")
     return problems
+
+
+NUMBER_BOUNDS: dict[str, tuple[int, int, str]] = {
+    "progress_interval_seconds": (1, 86_400, " seconds"),
+    "request_timeout": (1, 3_600, " seconds"),
+    "max_retries": (0, 100, ""),
+    "max_backoff_seconds": (0, 3_600, " seconds"),
+    "window_lag_seconds": (0, 86_400, " seconds"),
+}
+"""Each number setting's range: beyond it a value is a mistake (a timeout of 1e308 s)."""
 
 
 def validate_settings(config: t.Mapping[str, t.Any]) -> None:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import functools
 import gc
+import signal
 import sys
 import threading
 import typing as t
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping
 
-from singer_sdk import Tap
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
+from singer_sdk.singerlib import StateMessage
+from typing_extensions import override
 
+from tap_bigcommerce import cancel
 from tap_bigcommerce.api import StoreApi
 from tap_bigcommerce.auth import BigCommerceAuthenticator
 from tap_bigcommerce.auth.errors import AuthError
@@ -24,10 +25,12 @@ from tap_bigcommerce.auth.settings_schema import (
     SECRET_SETTINGS,
     validate_auth_config,
 )
-from tap_bigcommerce.dates import epoch_to_datetime, format_timestamp
-from tap_bigcommerce.errors import BigCommerceError
+from tap_bigcommerce.config_input import check_secret_types, secret_values, unknown_settings
+from tap_bigcommerce.context import MissingScopes, StoreClock, StoreContext
+from tap_bigcommerce.errors import BigCommerceError, CancelledError
 from tap_bigcommerce.output import StateFlushingWriter
 from tap_bigcommerce.ratelimit import RateBudget
+from tap_bigcommerce.sdk_seam import CancellableTap
 from tap_bigcommerce.settings import CORE_PROPERTIES, DEFAULT_API_URL, validate_settings
 from tap_bigcommerce.stores import STORES_PROPERTY, store_configs
 from tap_bigcommerce.streams import STREAM_TYPES
@@ -64,7 +67,7 @@ def collector_tuned_for_pages() -> t.Iterator[None]:
         gc.unfreeze()
 
 
-class TapBigCommerce(Tap):
+class TapBigCommerce(CancellableTap):
     """Singer tap for BigCommerce."""
 
     name = "tap-bigcommerce"
@@ -75,9 +78,23 @@ class TapBigCommerce(Tap):
         *CORE_PROPERTIES, STORES_PROPERTY, *AUTH_PROPERTIES
     ).to_dict()
 
+    _running: t.ClassVar[TapBigCommerce | None] = None
+    """The tap of this process's run, whose state a cancelled run writes last."""
+
+    @override
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        given = kwargs.get("config")
+        if isinstance(given, Mapping):
+            # Before the SDK's own validation, which would show a secret's value.
+            install_redaction(secret_values(given, SECRET_SETTINGS))
+            if kwargs.get("validate_config", True):
+                check_secret_types(given, SECRET_SETTINGS)
         super().__init__(*args, **kwargs)
+        TapBigCommerce._running = self
         validate = kwargs.get("validate_config", True)
+        if validate:
+            for warning in unknown_settings(self.config, self._known_settings()):
+                self.logger.warning("%s", warning)
         self._store_configs: dict[str, dict[str, t.Any]] = {}
         try:
             configs = store_configs(self.config)
@@ -94,109 +111,106 @@ class TapBigCommerce(Tap):
                 validate_auth_config(store_config)
             self._store_configs[store_config["store_hash"]] = store_config
         self._lock = threading.Lock()
-        self._apis: dict[str, StoreApi] = {}
-        self._window_ends: dict[str, dt.datetime] = {}
-        self._missing_scopes: dict[tuple[str, str], list[str]] = {}
+        self._contexts: dict[str, StoreContext] = {}
 
-    @property
-    def max_workers(self) -> int:
-        return int(self.config.get("max_workers", 4))
-
-    @functools.cached_property
-    def child_pool(self) -> ThreadPoolExecutor | None:
-        """Threads for per-parent child requests (separate from the page readers'
-        threads, so a page reader waiting for the main thread can never starve them)."""
-        if self.max_workers <= 1:
-            return None
-        return ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="children")
+    @classmethod
+    def _known_settings(cls) -> set[str]:
+        """This tap's settings and the SDK's own (stream maps, flattening, batches...)."""
+        schema = {"properties": dict(cls.config_jsonschema["properties"])}
+        cls.append_builtin_config(schema)
+        return set(schema["properties"])
 
     @property
     def store_hashes(self) -> list[str]:
         """The stores this run reads, in the order configured."""
         return list(self._store_configs)
 
+    @override
     def discover_streams(self) -> list[Stream]:
         return [stream_type(self) for stream_type in STREAM_TYPES]
 
-    def api(self, store_hash: str) -> StoreApi:
-        """The store's API client, built once per run with its own authenticator.
+    def store_context(self, store_hash: str) -> StoreContext:
+        """The store's context, built once per run: one API client and authenticator.
 
         Authenticators are built once: OAuth modes hold state (tokens, file locks)
         that every request of the store must share.
         """
         with self._lock:
-            if store_hash not in self._apis:
-                config = self._store_configs[store_hash]
-                self._apis[store_hash] = StoreApi(
-                    api_url=config.get("api_url", DEFAULT_API_URL),
-                    store_hash=store_hash,
-                    authenticator=BigCommerceAuthenticator.from_config(config),
-                    timeout=float(config.get("request_timeout", 60)),
-                    max_retries=int(config.get("max_retries", 8)),
-                    max_backoff_seconds=float(config.get("max_backoff_seconds", 60)),
-                    user_agent=f"{self.name}/{__version__}",
-                    logger=self.logger,
-                    budget=RateBudget(
-                        reserve_fraction=float(config.get("rate_limit_reserve", 0.1))
-                    ),
-                )
-            return self._apis[store_hash]
+            if store_hash not in self._contexts:
+                self._contexts[store_hash] = self._new_context(self._store_configs[store_hash])
+            return self._contexts[store_hash]
 
-    def window_end(self, store_hash: str) -> dt.datetime:
-        """The end of every incremental window of this run for one store.
-
-        The store's own clock (`/v2/time`) minus the lag, read once, so that all
-        streams of a run agree and our clock's skew does not matter.
-        """
-        with self._lock:
-            if store_hash in self._window_ends:
-                return self._window_ends[store_hash]
-        body = self.api(store_hash).get("/v2/time", scope="store_v2_information_read_only").body
-        if not isinstance(body, dict) or not isinstance(body.get("time"), int | float):
-            raise BigCommerceError(
-                'GET /v2/time did not return the store\'s clock ({"time": seconds}); '
-                "check `api_url`."
-            )
-        lag = dt.timedelta(seconds=int(self.config.get("window_lag_seconds", 30)))
-        end = epoch_to_datetime(int(body["time"])) - lag
-        with self._lock:
-            end = self._window_ends.setdefault(store_hash, end)
-        self.logger.info(
-            "Store %s: incremental windows end at %s.", store_hash, format_timestamp(end)
+    def _new_context(self, config: dict[str, t.Any]) -> StoreContext:
+        store_hash = config["store_hash"]
+        api = StoreApi(
+            api_url=config.get("api_url", DEFAULT_API_URL),
+            store_hash=store_hash,
+            authenticator=BigCommerceAuthenticator.from_config(config),
+            timeout=float(config.get("request_timeout", 60)),
+            max_retries=int(config.get("max_retries", 8)),
+            max_backoff_seconds=float(config.get("max_backoff_seconds", 60)),
+            user_agent=f"{self.name}/{__version__}",
+            logger=self.logger,
+            budget=RateBudget(reserve_fraction=float(config.get("rate_limit_reserve", 0.1))),
         )
-        return end
+        return StoreContext(
+            store_hash=store_hash,
+            config=config,
+            api=api,
+            clock=StoreClock(
+                api, lag_seconds=int(config.get("window_lag_seconds", 30)), logger=self.logger
+            ),
+            scopes=MissingScopes(
+                store_hash=store_hash,
+                streams_needing=self._streams_needing,
+                logger=self.logger,
+            ),
+            max_workers=int(config.get("max_workers", 4)),
+            logger=self.logger,
+        )
 
-    def scope_is_missing(self, store_hash: str, scope: str) -> bool:
-        """True once a 403 showed the store's token lacks `scope`: later streams skip it."""
-        return (store_hash, scope) in self._missing_scopes
-
-    def record_missing_scope(self, store_hash: str, scope: str, *, stream: str) -> None:
-        """Remember a scope the token lacks, and warn once for it, naming what is skipped."""
-        key = (store_hash, scope)
-        if key not in self._missing_scopes:
-            skipped = sorted(
-                name for name, s in self.streams.items() if getattr(s, "scope", None) == scope
-            )
-            self.logger.warning(
-                "Store %s: the token lacks the scope `%s` (HTTP 403 on stream '%s'); "
-                "skipping the streams that need it: %s. Grant the scope to read them, or "
-                "set strict_scopes to make this an error.",
-                store_hash,
-                scope,
-                stream,
-                ", ".join(skipped),
-            )
-        self._missing_scopes.setdefault(key, []).append(stream)
+    def _streams_needing(self, scope: str) -> list[str]:
+        return sorted(
+            name for name, stream in self.streams.items() if getattr(stream, "scope", None) == scope
+        )
 
     @classmethod
+    @override
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
         """Run the tap; failures the user can fix end with their message, not a traceback."""
         try:
             with collector_tuned_for_pages():
                 super().invoke(*args, **kwargs)
+        except CancelledError as exc:
+            cls._stop(exc)
         except (BigCommerceError, AuthError) as exc:
             cls.logger.error("%s", exc)
             sys.exit(1)
+
+    @classmethod
+    def _stop(cls, exc: CancelledError) -> t.NoReturn:
+        """End a cancelled run: what was written flushed, then the state as it stands.
+
+        Bookmarks move only when a window has been read and written whole, so the state
+        at any moment loses nothing; records after it are read again by the next run.
+        """
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)  # a second signal must not cut this short
+        tap = cls._running
+        if tap is not None:
+            writer = tap.message_writer
+            if isinstance(writer, StateFlushingWriter):
+                writer.deferred = 0
+            # Always, even if unchanged since the last STATE: records after that one
+            # (a page's children in flight) are read again, and a reader of the output
+            # should see the run end on the state to resume from.
+            writer.write_message(StateMessage(value=tap.state))
+        cls.logger.warning(
+            "Stopped by %s: what was read is written, and the last STATE loses nothing; "
+            "run again from it to resume.",
+            cancel.signal_name(exc.signum),
+        )
+        sys.exit(cancel.exit_status(exc))
 
 
 if __name__ == "__main__":

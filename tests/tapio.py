@@ -116,6 +116,18 @@ def discover(config: dict[str, t.Any]) -> dict[str, t.Any]:
     return t.cast("dict[str, t.Any]", json.loads(out.stdout))
 
 
+def every_stream_selected(config: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The discovered catalog with every stream selected, not only the default ones."""
+    from tap_bigcommerce.tap import TapBigCommerce
+
+    catalog = TapBigCommerce(config=config, validate_config=False).catalog_dict
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            if metadata["breadcrumb"] == []:
+                metadata["metadata"]["selected"] = True
+    return t.cast("dict[str, t.Any]", catalog)
+
+
 CORE_STREAMS = (
     "orders",
     "order_products",

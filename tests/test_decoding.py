@@ -19,12 +19,13 @@ import pytest
 import requests
 from bigcommerce_sandbox import Sandbox, SandboxOptions
 
-from tap_bigcommerce.client import EmbeddedChildStream, embedded_child_keys
-from tap_bigcommerce.decoding import PageDecoder, TypedRecord, copy_record, is_record
+from tap_bigcommerce.decoding import PageDecoder, embedded_child_keys
+from tap_bigcommerce.reading.embedded import Embedded
 from tap_bigcommerce.records import FieldPlan
 from tap_bigcommerce.schemas import load_schema
 from tap_bigcommerce.schemas.embeddings import EMBEDDINGS
 from tap_bigcommerce.streams import STREAM_TYPES
+from tap_bigcommerce.typed import TypedRecord, copy_record, is_record
 
 PAGES = {
     "orders": (
@@ -267,7 +268,7 @@ def test_an_embedded_child_is_conformed_like_its_place_in_the_parent(embedding: 
 def test_every_embedded_child_stream_is_in_the_embeddings_table() -> None:
     declared = {(e.parent, e.child) for e in EMBEDDINGS}
     for stream_type in STREAM_TYPES:
-        if issubclass(stream_type, EmbeddedChildStream):
+        if isinstance(stream_type.pager, Embedded):
             parent = stream_type.parent_stream_type
             assert parent is not None
             assert (parent.name, stream_type.name) in declared, stream_type.name

@@ -21,6 +21,7 @@ import time
 import typing as t
 
 from singer_sdk.authenticators import APIAuthenticatorBase
+from typing_extensions import override
 
 from tap_bigcommerce.auth.errors import AuthError, reauthorize_error
 from tap_bigcommerce.auth.redaction import install_redaction, register_secrets
@@ -29,8 +30,9 @@ from tap_bigcommerce.auth.settings_schema import AuthSettings
 if t.TYPE_CHECKING:
     import requests
 
+    from tap_bigcommerce.auth.document import TokenSet
     from tap_bigcommerce.auth.oauth import OAuthClient
-    from tap_bigcommerce.auth.store import SettingsStore, TokenSet
+    from tap_bigcommerce.auth.store import SettingsStore
 
 AUTH_HEADER = "X-Auth-Token"
 logger = logging.getLogger(__name__)
@@ -155,6 +157,7 @@ class BigCommerceAuthenticator(APIAuthenticatorBase):
                     )
             return self._access_token
 
+    @override
     def authenticate_request(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         request.headers[AUTH_HEADER] = self.current_token()
         return request

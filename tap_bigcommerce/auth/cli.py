@@ -2,7 +2,8 @@
 
 Settings come from `--config PATH` (a tap config JSON) and from `TAP_BIGCOMMERCE_<SETTING>`
 environment variables (how Meltano passes settings to plugin commands); the environment
-wins. Everything human-readable goes to stderr; nothing here writes a secret anywhere.
+wins. Everything human-readable goes to stderr; stdout carries only what a script captures
+(the URL `authorize-url` prints). Nothing here writes a secret anywhere.
 
 Exit codes: 0 done; 1 authorization failed or refused; 2 bad usage or settings;
 3 not logged in (`status`); 130 interrupted.
@@ -21,17 +22,12 @@ import typing as t
 from singer_sdk.exceptions import ConfigValidationError
 
 from tap_bigcommerce.auth.errors import AUTH_COMMAND, AuthError
-from tap_bigcommerce.auth.flows import (
-    DEFAULT_LOGIN_TIMEOUT_S,
-    begin_web_flow,
-    build_client,
-    desktop_login,
-    exchange_verifier,
-    refresh_tokens,
-)
+from tap_bigcommerce.auth.flows import build_client, refresh_tokens
+from tap_bigcommerce.auth.loopback import DEFAULT_LOGIN_TIMEOUT_S, desktop_login
 from tap_bigcommerce.auth.redaction import install_redaction, redact
 from tap_bigcommerce.auth.settings_schema import AUTH_PROPERTIES, AuthSettings
 from tap_bigcommerce.auth.store import SettingsStore
+from tap_bigcommerce.auth.web_flow import begin_web_flow, exchange_verifier
 
 ENV_PREFIX = "TAP_BIGCOMMERCE_"
 EXIT_OK, EXIT_AUTH, EXIT_USAGE, EXIT_NOT_LOGGED_IN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -93,7 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "authorize-url",
         parents=[common],
-        help="web flow step 1: print the authorization URL (valid 10 minutes, single-use)",
+        help="web flow step 1: print the authorization URL on stdout (valid 10 min, single-use)",
+        description=(
+            "Web flow step 1: save a pending authorization and print its URL. The URL is the "
+            "only line on stdout (for scripts: URL=$(%(prog)s --config config.json)); the "
+            "instructions and the state to check go to stderr."
+        ),
     )
     exchange = sub.add_parser(
         "exchange",
@@ -104,11 +105,19 @@ def _parser() -> argparse.ArgumentParser:
         "verifier",
         nargs="?",
         help="the code, or the redirect URL from the browser's address bar; '-' or omitted: "
-        "read it from stdin",
+        "read it from stdin (a code beginning with '-' goes after '--')",
     )
     sub.add_parser("status", parents=[common], help="show the stored authorization (no secrets)")
     sub.add_parser("refresh", parents=[common], help="refresh the access token now")
-    logout = sub.add_parser("logout", parents=[common], help="delete the OAuth settings file")
+    logout = sub.add_parser(
+        "logout",
+        parents=[common],
+        help="delete the OAuth settings file with its key and lock files",
+        description=(
+            "Delete the OAuth settings file, its key file and its lock file. A key you supplied "
+            "(oauth_settings_key or TAP_BIGCOMMERCE_OAUTH_SETTINGS_KEY) is left to you."
+        ),
+    )
     logout.add_argument("--yes", action="store_true", help="confirm the deletion")
     return parser
 
@@ -158,15 +167,57 @@ def _status(store: SettingsStore, settings: AuthSettings, err: t.TextIO) -> int:
     return EXIT_OK if token is not None else EXIT_NOT_LOGGED_IN
 
 
+def _authorize_url(url: str, state: str, *, out: t.TextIO, err: t.TextIO) -> None:
+    """The URL alone on stdout, between the instructions on stderr (read in order on a tty)."""
+    print(
+        "Open this URL in a browser (on any machine) and approve the app:\n", file=err, flush=True
+    )
+    print(url, file=out, flush=True)
+    print(
+        "\nThe browser is then sent to the redirect URI; check that its 'state' parameter is "
+        f"{state}, and pass the whole address from the address bar (or just its code) to\n\n"
+        f"    {AUTH_COMMAND} exchange '<redirect URL>'\n\n"
+        "within 10 minutes. This authorization can be used once.",
+        file=err,
+        flush=True,
+    )
+
+
+def _logout(store: SettingsStore, err: t.TextIO) -> None:
+    """Delete the login's files and say which, and what is left to the user."""
+    removed = store.delete()
+    names = ", ".join(str(path) for path in removed)
+    if store.path in removed:
+        print(f"Deleted {names}.", file=err)
+    elif removed:
+        print(f"No settings file at {store.path}; deleted what was left of it: {names}.", file=err)
+    else:
+        print(f"No settings file at {store.path}; nothing to delete.", file=err)
+    if store.key_is_users:
+        print(
+            f"The key you supplied ({store.key_source}) was left as it is: tap-bigcommerce never "
+            "stored it; remove it where you keep it if nothing else needs it.",
+            file=err,
+        )
+    if store.path in removed:
+        print(
+            "The app's tokens stay valid at the server until it revokes them (uninstall the app "
+            "in the store's control panel to revoke).",
+            file=err,
+        )
+
+
 def run(
     argv: t.Sequence[str] | None = None,
     *,
     environ: t.Mapping[str, str] | None = None,
     stdin: t.TextIO | None = None,
+    out: t.TextIO | None = None,
     err: t.TextIO | None = None,
     browser: bool | t.Callable[[str], t.Any] | None = None,
 ) -> int:
     """Run the CLI and return its exit code (the testable core of `main`)."""
+    out = out or sys.stdout
     err = err or sys.stderr
     environ = os.environ if environ is None else environ
     args = _parser().parse_args(argv)
@@ -181,18 +232,7 @@ def run(
                 settings, store, client, browser=use_browser, timeout=args.timeout, out=err
             )
         elif args.command == "authorize-url":
-            url, state = begin_web_flow(settings, store, client)
-            print(
-                "Open this URL in a browser (on any machine) and approve the app:\n\n"
-                f"    {url}\n\n"
-                "The browser is then sent to the redirect URI; check that its 'state' parameter "
-                "is "
-                f"{state}, and pass the whole address from the address bar (or just its code) "
-                "to\n\n"
-                f"    {AUTH_COMMAND} exchange '<redirect URL>'\n\n"
-                "within 10 minutes. This authorization can be used once.",
-                file=err,
-            )
+            _authorize_url(*begin_web_flow(settings, store, client), out=out, err=err)
         elif args.command == "exchange":
             verifier = args.verifier
             if verifier in (None, "-"):
@@ -214,16 +254,10 @@ def run(
         elif args.command == "logout":
             if not args.yes:
                 raise UsageError(
-                    f"logout deletes {store.path}; run `{AUTH_COMMAND} logout --yes` to confirm."
+                    f"logout deletes {store.path} with its key and lock files; run "
+                    f"`{AUTH_COMMAND} logout --yes` to confirm."
                 )
-            if store.delete():
-                print(
-                    f"Deleted {store.path}. The app's tokens stay valid at the server until it "
-                    "revokes them (uninstall the app in the store's control panel to revoke).",
-                    file=err,
-                )
-            else:
-                print(f"No settings file at {store.path}; nothing to delete.", file=err)
+            _logout(store, err)
     except (UsageError, ConfigValidationError) as exc:
         print(f"{AUTH_COMMAND}: error: {redact(str(exc))}", file=err)
         return EXIT_USAGE

@@ -16,9 +16,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import requests
 
+from tap_bigcommerce.auth.document import TokenSet
 from tap_bigcommerce.auth.errors import AUTH_COMMAND, AuthError, OAuthServerError
 from tap_bigcommerce.auth.redaction import register_secrets
-from tap_bigcommerce.auth.store import TokenSet
 
 DEFAULT_TIMEOUT_S = 30.0
 
@@ -56,6 +56,35 @@ class AuthorizationResponse:
     error_description: str | None = None
     from_url: bool = False
 
+    @classmethod
+    def from_query(cls, query: str) -> AuthorizationResponse:
+        """Read the redirect's query string, the one way both the callback and a paste do it.
+
+        The last value of a repeated parameter wins and an empty one counts as absent. The
+        code and state are registered as secrets before anything can log them.
+        """
+        params = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
+        register_secrets([params.get("code"), params.get("state")])
+
+        def param(name: str) -> str | None:
+            return params.get(name) or None
+
+        return cls(
+            code=param("code"),
+            state=param("state"),
+            scope=param("scope"),
+            context=param("context"),
+            account_uuid=param("account_uuid"),
+            error=param("error"),
+            error_description=param("error_description"),
+            from_url=True,
+        )
+
+    @property
+    def answered(self) -> bool:
+        """Whether the server said anything: a code or an error (else it is not a redirect)."""
+        return self.code is not None or self.error is not None
+
 
 def parse_verifier(value: str) -> AuthorizationResponse:
     """Accept a bare authorization code or a whole redirect URL (or its query string)."""
@@ -72,19 +101,8 @@ def parse_verifier(value: str) -> AuthorizationResponse:
     if query is None:
         register_secrets([value])
         return AuthorizationResponse(code=value)
-    params = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
-    register_secrets([params.get("code"), params.get("state")])
-    response = AuthorizationResponse(
-        code=params.get("code") or None,
-        state=params.get("state") or None,
-        scope=params.get("scope") or None,
-        context=params.get("context") or None,
-        account_uuid=params.get("account_uuid") or None,
-        error=params.get("error") or None,
-        error_description=params.get("error_description") or None,
-        from_url=True,
-    )
-    if response.code is None and response.error is None:
+    response = AuthorizationResponse.from_query(query)
+    if not response.answered:
         raise AuthError(
             "The redirect URL has no 'code' parameter: copy the whole address from the browser "
             "after approving the app (it contains code=...)."

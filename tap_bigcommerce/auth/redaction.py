@@ -12,6 +12,8 @@ import re
 import threading
 import typing as t
 
+from typing_extensions import override
+
 MASK = "***"
 _MIN_SECRET_LENGTH = 6
 
@@ -102,6 +104,7 @@ def _redact_record(record: logging.LogRecord) -> None:
 class RedactionFilter(logging.Filter):
     """A logging filter that masks secrets in the record (it never drops a record)."""
 
+    @override
     def filter(self, record: logging.LogRecord) -> bool:
         _redact_record(record)
         return True

@@ -220,7 +220,7 @@ class AuthSettings:
         """The settings file's path (the default is per user, per store and client)."""
         if self.oauth_settings_path:
             return Path(os.path.expanduser(self.oauth_settings_path))
-        from tap_bigcommerce.auth.store import default_settings_path
+        from tap_bigcommerce.auth.keys import default_settings_path
 
         return default_settings_path(self.store_hash, self.client_id or "")
 
@@ -276,9 +276,16 @@ class AuthSettings:
         for name in ("login_url", "authorization_url", "token_url", "redirect_uri"):
             _check_url(name, _text(config, name))
         redirect_uri = _text(config, "redirect_uri")
+        settings_path = _text(config, "oauth_settings_path")
+        if settings_path is not None and Path(os.path.expanduser(settings_path)).is_dir():
+            _fail(
+                "oauth_settings_path",
+                f"{settings_path} is a directory; give the path of the settings file itself "
+                f"(e.g. {Path(settings_path) / (store_hash + '.oauth')})",
+            )
         key = _text(config, "oauth_settings_key")
         if key is not None:
-            from tap_bigcommerce.auth.store import check_key
+            from tap_bigcommerce.auth.keys import check_key
 
             problem = check_key(key)
             if problem:

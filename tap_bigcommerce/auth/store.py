@@ -1,4 +1,4 @@
-"""The encrypted OAuth settings file: one versioned JSON document per store and client.
+"""The encrypted OAuth settings file on disk: one document (see `document`) per store and client.
 
 Fernet-encrypted; written atomically (temp file created 0600, fsync, os.replace, fsync
 of the directory); guarded by one inter-process lock on a separate `.lock` file that is
@@ -9,9 +9,6 @@ readable by group or others is refused and left exactly as it is.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import hashlib
-import json
 import os
 import stat
 import tempfile
@@ -20,10 +17,11 @@ import typing as t
 from pathlib import Path
 
 import filelock
-import platformdirs
 from cryptography.fernet import Fernet, InvalidToken
 
+from tap_bigcommerce.auth.document import FORMAT_VERSION, SettingsDocument
 from tap_bigcommerce.auth.errors import AUTH_COMMAND, SettingsFileError
+from tap_bigcommerce.auth.keys import check_key
 from tap_bigcommerce.auth.redaction import register_secrets
 
 if t.TYPE_CHECKING:
@@ -31,150 +29,9 @@ if t.TYPE_CHECKING:
 
     from tap_bigcommerce.auth.settings_schema import AuthSettings
 
-FORMAT_VERSION = 1
-APP_NAME = "tap-bigcommerce"
 KEY_ENV_VAR = "TAP_BIGCOMMERCE_OAUTH_SETTINGS_KEY"
 LOCK_TIMEOUT_S = 120.0
-PENDING_LIFETIME_S = 600.0
 _POSIX = os.name == "posix"
-
-
-def default_settings_path(store_hash: str, client_id: str) -> Path:
-    """Per-user data directory, one file per store and client."""
-    digest = hashlib.sha256(client_id.encode()).hexdigest()[:16]
-    base = platformdirs.user_data_path(APP_NAME, appauthor=False)
-    return base / "oauth" / f"{store_hash}-{digest}.oauth"
-
-
-def check_key(key: str) -> str | None:
-    """None when `key` is a valid Fernet key, else what is wrong with it."""
-    try:
-        Fernet(key.encode())
-    except (ValueError, TypeError):
-        return (
-            "is not a Fernet key (44 characters of URL-safe base64); generate one with "
-            '`python -c "from cryptography.fernet import Fernet; '
-            'print(Fernet.generate_key().decode())"` '
-            "or copy the content of the key file written by the first login"
-        )
-    return None
-
-
-def hash_verifier(verifier: str) -> str:
-    """The hash kept for a consumed authorization code."""
-    return hashlib.sha256(verifier.encode()).hexdigest()
-
-
-@dataclasses.dataclass
-class TokenSet:
-    """Tokens from a token endpoint, with absolute expiry."""
-
-    access_token: str = dataclasses.field(repr=False)
-    refresh_token: str | None = dataclasses.field(default=None, repr=False)
-    token_type: str = "bearer"  # noqa: S105
-    scope: str | None = None
-    expires_at: float | None = None
-    lifetime: float | None = None
-    obtained_at: float = 0.0
-    extra: dict[str, t.Any] = dataclasses.field(default_factory=dict)
-
-    def refresh_margin(self) -> float:
-        """Seconds before expiry to refresh: 10% of the lifetime within 60-300 s.
-
-        Never more than half the lifetime, so a very short-lived token is not refreshed on
-        every request.
-        """
-        life = self.lifetime or 0.0
-        margin = min(max(0.1 * life, 60.0), 300.0)
-        return min(margin, life / 2) if life else margin
-
-    def refresh_due(self, now: float) -> bool:
-        """True when the token should be refreshed before use (never without an expiry)."""
-        if self.expires_at is None:
-            return False
-        return now >= self.expires_at - self.refresh_margin()
-
-    def expired(self, now: float) -> bool:
-        return self.expires_at is not None and now >= self.expires_at
-
-    @property
-    def can_refresh(self) -> bool:
-        return bool(self.refresh_token)
-
-    def to_dict(self) -> dict[str, t.Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: t.Mapping[str, t.Any]) -> TokenSet:
-        names = {f.name for f in dataclasses.fields(cls)}
-        token = cls(**{k: v for k, v in data.items() if k in names})
-        register_secrets([token.access_token, token.refresh_token])
-        return token
-
-
-@dataclasses.dataclass
-class PendingAuthorization:
-    """What the first step of the web flow leaves for the second: single-use, short-lived."""
-
-    state: str = dataclasses.field(repr=False)
-    code_verifier: str = dataclasses.field(repr=False)
-    redirect_uri: str = ""
-    created_at: float = 0.0
-    expires_at: float = 0.0
-
-    def to_dict(self) -> dict[str, t.Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: t.Mapping[str, t.Any]) -> PendingAuthorization:
-        names = {f.name for f in dataclasses.fields(cls)}
-        pending = cls(**{k: v for k, v in data.items() if k in names})
-        register_secrets([pending.state, pending.code_verifier])
-        return pending
-
-
-@dataclasses.dataclass
-class SettingsDocument:
-    """The decrypted settings file."""
-
-    store_hash: str
-    client_id: str
-    token: TokenSet | None = None
-    pending: PendingAuthorization | None = None
-    consumed_verifiers: list[str] = dataclasses.field(default_factory=list)
-    updated_at: float = 0.0
-    version: int = FORMAT_VERSION
-
-    def to_json(self) -> bytes:
-        return json.dumps(
-            {
-                "version": self.version,
-                "store_hash": self.store_hash,
-                "client_id": self.client_id,
-                "token": self.token.to_dict() if self.token else None,
-                "pending": self.pending.to_dict() if self.pending else None,
-                "consumed_verifiers": self.consumed_verifiers,
-                "updated_at": self.updated_at,
-            },
-            sort_keys=True,
-        ).encode()
-
-    @classmethod
-    def from_json(cls, raw: bytes) -> SettingsDocument:
-        data = json.loads(raw)
-        if not isinstance(data, dict):
-            raise ValueError("not an object")
-        token = data.get("token")
-        pending = data.get("pending")
-        return cls(
-            version=int(data["version"]),
-            store_hash=str(data["store_hash"]),
-            client_id=str(data["client_id"]),
-            token=TokenSet.from_dict(token) if token else None,
-            pending=PendingAuthorization.from_dict(pending) if pending else None,
-            consumed_verifiers=[str(h) for h in data.get("consumed_verifiers") or []],
-            updated_at=float(data.get("updated_at") or 0.0),
-        )
 
 
 def _check_private(path: Path, what: str) -> None:
@@ -244,7 +101,8 @@ class SettingsStore:
         self._clock = clock
         self.key_path = self.path.with_name(self.path.name + ".key")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
-        self._lock = filelock.FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_S)
+        # Owner-only like the files it guards: another user who could open it could hold it.
+        self._lock = filelock.FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_S, mode=0o600)
 
     @classmethod
     def for_settings(
@@ -260,17 +118,26 @@ class SettingsStore:
 
     # -- key ---------------------------------------------------------------------------
 
+    def _users_key(self) -> str | None:
+        """The key the user supplied (setting, else environment); None means the key file."""
+        return self._configured_key or os.environ.get(KEY_ENV_VAR, "").strip() or None
+
+    @property
+    def key_is_users(self) -> bool:
+        """Whether the key is the user's own (a setting or the environment), not a key file."""
+        return self._users_key() is not None
+
     @property
     def key_source(self) -> str:
         """Where the key comes from (no key material)."""
         if self._configured_key:
             return "setting oauth_settings_key"
-        if os.environ.get(KEY_ENV_VAR, "").strip():
+        if self.key_is_users:
             return f"environment variable {KEY_ENV_VAR}"
         return f"key file {self.key_path}"
 
     def _key(self, *, create: bool) -> Fernet:
-        key = self._configured_key or os.environ.get(KEY_ENV_VAR, "").strip() or None
+        key = self._users_key()
         source = self.key_source
         if key is None:
             if self.key_path.exists():
@@ -376,12 +243,26 @@ class SettingsStore:
         doc.updated_at = self._clock()
         atomic_write(self.path, fernet.encrypt(doc.to_json()))
 
-    def delete(self) -> bool:
-        """Remove the settings file (keeps the key file). True when a file was removed."""
+    def delete(self) -> list[Path]:
+        """Remove the settings file, its key file and its lock file; the ones that were there.
+
+        A key given as a setting or environment variable is the user's and is not touched. The
+        lock file goes while held (POSIX; Windows' filelock removes it on release): a process
+        waiting for it then finds its inode unlinked and locks a new file instead.
+        """
+        if not self.path.parent.is_dir():
+            return []  # nothing to remove, and no directory to create just to lock it
+        lock_existed = self.lock_path.exists()
+        removed: list[Path] = []
         with self.locked():
-            try:
-                self.path.unlink()
-            except FileNotFoundError:
-                return False
+            for path in (self.path, self.key_path):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                    removed.append(path)
+            if _POSIX:
+                with contextlib.suppress(FileNotFoundError):
+                    self.lock_path.unlink()
+            if lock_existed:
+                removed.append(self.lock_path)
             _fsync_dir(self.path.parent)
-            return True
+        return removed

@@ -3,43 +3,57 @@
 from __future__ import annotations
 
 import typing as t
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 
-from tap_bigcommerce.client import CursorChildStream, FullTableStream
+from tap_bigcommerce.reading.numbered import FullTablePages
+from tap_bigcommerce.reading.per_parent import PerParent, cursor
+from tap_bigcommerce.streams.base import BigCommerceStream
 
 MARKETING_SCOPE = "store_v2_marketing_read_only"
 
 
-class CouponsStream(FullTableStream):
+class CouponsStream(BigCommerceStream):
     """Legacy (v2) coupons; no modification date to filter on, so read whole."""
 
     name = "coupons"
     path = "/v2/coupons"
     scope = MARKETING_SCOPE
+    pager = FullTablePages()
 
 
-class PromotionsStream(FullTableStream):
+class PromotionsStream(BigCommerceStream):
     name = "promotions"
     path = "/v3/promotions"
     scope = MARKETING_SCOPE
+    pager = FullTablePages()
 
 
-class PromotionCodesStream(CursorChildStream):
-    """Coupon codes of coupon promotions (automatic promotions have none, so cost nothing)."""
+def _has_codes(promotion: Mapping[str, t.Any]) -> bool:
+    return promotion.get("redemption_type") != "AUTOMATIC"
+
+
+class PromotionCodesStream(BigCommerceStream):
+    """Coupon codes of coupon promotions (automatic promotions have none, so cost nothing).
+
+    Selected by default although it costs a request per parent: a store has tens or
+    hundreds of coupon promotions, not the hundreds of thousands of its orders.
+    """
 
     name = "promotion_codes"
     path = "/v3/promotions/{parent_id}/codes"
     scope = MARKETING_SCOPE
     parent_stream_type = PromotionsStream
-    parent_key = "promotion_id"
-    cost: t.ClassVar[str] = "1 per coupon promotion (per 250 codes)"
+    selected_by_default = True
+    pager = PerParent(
+        "promotion_id",
+        paging=cursor,
+        only=_has_codes,
+        cost="1 per coupon promotion (per 250 codes)",
+    )
 
-    def records_for(self, parents: Sequence[Mapping[str, t.Any]]) -> Iterator[dict[str, t.Any]]:
-        coupons = [p for p in parents if p.get("redemption_type") != "AUTOMATIC"]
-        yield from super().records_for(coupons)
 
-
-class GiftCertificatesStream(FullTableStream):
+class GiftCertificatesStream(BigCommerceStream):
     name = "gift_certificates"
     path = "/v2/gift_certificates"
     scope = MARKETING_SCOPE
+    pager = FullTablePages()

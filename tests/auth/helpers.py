@@ -11,6 +11,7 @@ import sys
 import threading
 import typing as t
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -38,20 +39,44 @@ def write_config(path: Path, config: dict[str, t.Any]) -> Path:
     return path
 
 
+def cli_streams(
+    transcript: Transcript, *argv: str, stdin: str = "", browser: t.Any = None
+) -> tuple[int, str, str]:
+    """Run the CLI in-process; returns (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(argv), environ={}, stdin=io.StringIO(stdin), out=out, err=err, browser=browser)
+    transcript.add(out.getvalue(), err.getvalue())
+    return code, out.getvalue(), err.getvalue()
+
+
 def cli(
     transcript: Transcript, *argv: str, stdin: str = "", browser: t.Any = None
 ) -> tuple[int, str]:
     """Run the CLI in-process; returns (exit code, stderr)."""
-    err = io.StringIO()
-    code = run(list(argv), environ={}, stdin=io.StringIO(stdin), err=err, browser=browser)
-    transcript.add(err.getvalue())
-    return code, err.getvalue()
+    code, out, err = cli_streams(transcript, *argv, stdin=stdin, browser=browser)
+    assert out == "", f"{argv[0]} wrote to stdout: {out!r}"
+    return code, err
+
+
+def authorize_url(transcript: Transcript, config_path: Path) -> str:
+    """Web flow step 1 in-process; the URL it prints as its one line of stdout."""
+    code, out, err = cli_streams(transcript, "authorize-url", "--config", str(config_path))
+    assert code == 0, err
+    assert out.endswith("\n"), out
+    assert out.count("\n") == 1, out
+    url = out.strip()
+    assert urlsplit(url).path.endswith("/oauth2/authorize"), url
+    return url
 
 
 def cli_process(
-    transcript: Transcript, *argv: str, env: dict[str, str] | None = None, cwd: Path | None = None
+    transcript: Transcript,
+    *argv: str,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    umask: int = -1,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed console script in its own process."""
+    """Run the installed console script in its own process (with `umask` when not -1)."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("TAP_BIGCOMMERCE_")}
     full_env.update(env or {})
     proc = subprocess.run(
@@ -62,6 +87,7 @@ def cli_process(
         cwd=cwd,
         timeout=60,
         check=False,
+        umask=umask,
     )
     transcript.add(proc.stdout, proc.stderr)
     return proc

@@ -18,7 +18,16 @@ from tap_bigcommerce.auth.settings_schema import AuthSettings
 from tap_bigcommerce.auth.store import SettingsStore
 
 from .conftest import deliver, follow_authorization, oauth_config
-from .helpers import LoginThread, Transcript, api_ok, cli, cli_process, url_from, write_config
+from .helpers import (
+    LoginThread,
+    Transcript,
+    api_ok,
+    authorize_url,
+    cli,
+    cli_process,
+    url_from,
+    write_config,
+)
 
 
 @pytest.fixture
@@ -109,10 +118,16 @@ def test_web_flow_in_two_processes(
 
     step1 = cli_process(transcript, "authorize-url", "--config", str(config_path))
     assert step1.returncode == 0, step1.stderr
-    assert step1.stdout == ""
-    url = url_from(step1.stderr)
+    # The URL is stdout's one line, for `URL=$(tap-bigcommerce-auth authorize-url ...)`;
+    # the instructions, with the state to check, are on stderr.
+    url = step1.stdout.removesuffix("\n")
+    assert step1.stdout == url + "\n"
+    assert "\n" not in url
+    assert url.startswith(f"{sb.url}/oauth2/authorize?")
+    assert url not in step1.stderr
+    assert "exchange '<redirect URL>'" in step1.stderr
     state = parse_qs(urlsplit(url).query)["state"][0]
-    assert state in step1.stderr  # the state to check is shown with the URL
+    assert state in step1.stderr
     assert settings_file.exists()  # state + verifier + redirect URI, encrypted
     assert state.encode() not in settings_file.read_bytes()
 
@@ -142,9 +157,7 @@ def test_web_flow_state_mismatch_is_refused(
     sb = sandbox_factory()
     config = oauth_config(sb, tmp_path / "bc.oauth", callback_port)
     config_path = write_config(tmp_path / "config.json", config)
-    code, err = cli(transcript, "authorize-url", "--config", str(config_path))
-    assert code == 0
-    redirect = follow_authorization(url_from(err))
+    redirect = follow_authorization(authorize_url(transcript, config_path))
     forged = redirect.replace("state=", "state=x")
     before = (tmp_path / "bc.oauth").read_bytes()
     code, err = cli(transcript, "exchange", forged, "--config", str(config_path))
@@ -164,9 +177,7 @@ def test_headless_verifier_option_1(
     headless = tmp_path / "headless"
     config = oauth_config(sb, headless / "bc.oauth", callback_port, initiate_oauth="REFRESH")
     config_path = write_config(headless / "config.json", config)
-    code, err = cli(transcript, "authorize-url", "--config", str(config_path))
-    assert code == 0
-    redirect = follow_authorization(url_from(err))  # "on the laptop"
+    redirect = follow_authorization(authorize_url(transcript, config_path))  # "on the laptop"
 
     auth = BigCommerceAuthenticator.from_config({**config, "oauth_verifier": redirect})
     assert api_ok(sb, auth.current_token())
@@ -192,7 +203,8 @@ def test_headless_bare_code_from_an_app_install(
     config_path = write_config(tmp_path / "config.json", config)
     code, err = cli(transcript, "exchange", "--config", str(config_path), stdin=the_code + "\n")
     assert code == 0, err
-    code, err = cli(transcript, "exchange", the_code, "--config", str(config_path))
+    # `--` because a code may begin with '-' (token_urlsafe), as the help says.
+    code, err = cli(transcript, "exchange", "--config", str(config_path), "--", the_code)
     assert code == 1
     assert "already exchanged" in err
 
@@ -309,10 +321,8 @@ def test_reused_code_is_refused_by_the_server(
     """Even from another settings file (where our hash list cannot help), the server refuses."""
     sb = sandbox_factory()
     config_a = oauth_config(sb, tmp_path / "a.oauth", callback_port)
-    code, err = cli(
-        transcript, "authorize-url", "--config", str(write_config(tmp_path / "a.json", config_a))
-    )
-    redirect = follow_authorization(url_from(err))
+    url = authorize_url(transcript, write_config(tmp_path / "a.json", config_a))
+    redirect = follow_authorization(url)
     assert cli(transcript, "exchange", redirect, "--config", str(tmp_path / "a.json"))[0] == 0
     the_code = parse_qs(urlsplit(redirect).query)["code"][0]
     config_b = oauth_config(sb, tmp_path / "b.oauth", callback_port)
@@ -425,17 +435,31 @@ def test_logout(
 ) -> None:
     sb = sandbox_factory()
     settings_file, _ = _login(transcript, sb, tmp_path, callback_port)
+    key_file = settings_file.with_name("bc.oauth.key")
+    lock_file = settings_file.with_name("bc.oauth.lock")
+    login_files = {settings_file, key_file, lock_file}
+    assert {p for p in settings_file.parent.iterdir() if p.name.startswith("bc.")} == login_files
+    key = key_file.read_text().strip()
     config_path = str(tmp_path / "machine-a" / "config.json")
-    code, err = cli(transcript, "logout", "--config", config_path)
-    assert code == 2
-    assert "--yes" in err
-    assert settings_file.exists()
-    code, err = cli(transcript, "logout", "--yes", "--config", config_path)
-    assert code == 0
-    assert not settings_file.exists()
+
+    unconfirmed = cli_process(transcript, "logout", "--config", config_path)
+    assert unconfirmed.returncode == 2
+    assert "--yes" in unconfirmed.stderr
+    assert all(path.exists() for path in login_files)
+
+    done = cli_process(transcript, "logout", "--yes", "--config", config_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert not any(path.exists() for path in login_files)
+    assert f"Deleted {settings_file}, {key_file}, {lock_file}." in done.stderr
+    assert "left as it is" not in done.stderr  # the key was the tap's own key file
+    assert "stay valid at the server" in done.stderr
+    assert key not in done.stderr
+
     code, err = cli(transcript, "status", "--config", config_path)
     assert code == 3
     assert "token:         none" in err
+    assert not lock_file.exists()  # status only reads
 
 
 def test_a_401_adopts_a_newer_login_from_another_process(

@@ -11,13 +11,14 @@ import pytest
 import requests
 
 from tap_bigcommerce.auth import BigCommerceAuthenticator
+from tap_bigcommerce.auth.document import TokenSet
 from tap_bigcommerce.auth.errors import AuthError, OAuthServerError
 from tap_bigcommerce.auth.flows import build_client, refresh_tokens
 from tap_bigcommerce.auth.settings_schema import AuthSettings
-from tap_bigcommerce.auth.store import SettingsStore, TokenSet
+from tap_bigcommerce.auth.store import SettingsStore
 
 from .conftest import follow_authorization, oauth_config
-from .helpers import Transcript, api_ok, cli, cli_process, url_from, write_config
+from .helpers import Transcript, api_ok, authorize_url, cli, cli_process, write_config
 
 TTL = 1000  # refresh margin: 10% = 100 s
 
@@ -26,9 +27,7 @@ def _authorized(sb: t.Any, tmp: Path, port: int, transcript: Transcript) -> dict
     """Authorize through the web flow; return the tap config that uses the settings file."""
     config = oauth_config(sb, tmp / "bc.oauth", port, initiate_oauth="REFRESH")
     config_path = write_config(tmp / "config.json", config)
-    code, err = cli(transcript, "authorize-url", "--config", str(config_path))
-    assert code == 0, err
-    redirect = follow_authorization(url_from(err))
+    redirect = follow_authorization(authorize_url(transcript, config_path))
     code, err = cli(transcript, "exchange", redirect, "--config", str(config_path))
     assert code == 0, err
     return config

@@ -17,7 +17,7 @@ from tap_bigcommerce.auth.store import SettingsStore
 from tests.tapio import run_tap
 
 from .conftest import deliver, follow_authorization, oauth_config
-from .helpers import LoginThread, Transcript, cli, cli_process, url_from, write_config
+from .helpers import LoginThread, Transcript, authorize_url, cli, cli_process, write_config
 
 
 class Secrets:
@@ -69,10 +69,9 @@ def test_no_secret_in_any_output(
     secrets.add("key", store.key_path.read_text().strip())
 
     # Web flow, step 2 in another process.
-    code, err = cli(transcript, "authorize-url", "--config", str(config_path))
-    assert code == 0
+    url = authorize_url(transcript, config_path)
     secrets.from_file(store)  # the pending PKCE verifier
-    redirect = follow_authorization(url_from(err))
+    redirect = follow_authorization(url)
     query = parse_qs(urlsplit(redirect).query)
     secrets.add("code", query["code"][0])
     states.append(query["state"][0])

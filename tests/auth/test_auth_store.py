@@ -11,13 +11,10 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
+from tap_bigcommerce.auth.document import PendingAuthorization, TokenSet
 from tap_bigcommerce.auth.errors import SettingsFileError
 from tap_bigcommerce.auth.settings_schema import AuthSettings
-from tap_bigcommerce.auth.store import (
-    PendingAuthorization,
-    SettingsStore,
-    TokenSet,
-)
+from tap_bigcommerce.auth.store import SettingsStore
 
 from .conftest import CLIENT_ID, STORE
 
@@ -46,6 +43,7 @@ def test_round_trip_owner_only_and_encrypted(settings_path: Path) -> None:
     _save(store)
     assert _mode(settings_path) == 0o600
     assert _mode(store.key_path) == 0o600
+    assert _mode(store.lock_path) == 0o600
     assert b"access-token-aaaa" not in settings_path.read_bytes()
     assert b"refresh-token-aaaa" not in settings_path.read_bytes()
     doc = _store(settings_path).read()

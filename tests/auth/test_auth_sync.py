@@ -58,7 +58,7 @@ def test_sync_survives_a_401_mid_sync(
     sb = sandbox_factory(token_ttl=3600)
     config = _desktop_login(sb, tmp_path, callback_port, transcript)
     tap = TapBigCommerce(config=config)
-    before = tap.api(config["store_hash"]).authenticator.current_token()
+    before = tap.store_context(config["store_hash"]).api.authenticator.current_token()
     sb.expire_tokens()  # every issued token now answers 401
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)
@@ -69,7 +69,7 @@ def test_sync_survives_a_401_mid_sync(
     messages = [json.loads(line) for line in written.splitlines() if line.strip()]
     orders = [m for m in messages if m["type"] == "RECORD" and m["stream"] == "orders"]
     assert len(orders) > 0
-    after = tap.api(config["store_hash"]).authenticator.current_token()
+    after = tap.store_context(config["store_hash"]).api.authenticator.current_token()
     assert after != before
     stored = SettingsStore.for_settings(AuthSettings.from_config(config)).read()
     assert stored is not None

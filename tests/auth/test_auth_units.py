@@ -210,7 +210,7 @@ def test_cli_usage_errors_have_no_traceback(
 
 
 def test_cli_status_not_logged_in_and_logout_confirmation(
-    base_config: dict, tmp_path: Path
+    base_config: dict, settings_path: Path
 ) -> None:
     env = {f"TAP_BIGCOMMERCE_{k.upper()}": str(v) for k, v in base_config.items()}
     code, err = _run("status", environ=env)
@@ -223,6 +223,7 @@ def test_cli_status_not_logged_in_and_logout_confirmation(
     code, err = _run("logout", "--yes", environ=env)
     assert code == 0
     assert "nothing to delete" in err
+    assert not settings_path.parent.exists()  # not even a directory to lock in
 
 
 def test_login_needs_a_loopback_redirect_uri(base_config: dict) -> None:

@@ -490,7 +490,9 @@ def finish(schema: Schema, *, top: bool, keys: tuple[str, ...] = ()) -> Schema:
         out["type"] = _one_scalar_type(out["type"])
         if out["type"] == ["string"]:
             out["type"] = "string"
-    if "properties" in schema:
+    # An object the spec declares without properties (`value_data`, `headers`) holds keys
+    # of its own: left open (no `properties`), so neither the tap nor the SDK drops them.
+    if schema.get("properties") or (top and "properties" in schema):
         props = {}
         for name, sub in schema["properties"].items():
             child = finish(sub, top=False)

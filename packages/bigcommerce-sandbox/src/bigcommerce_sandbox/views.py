@@ -91,11 +91,14 @@ def v2_table_list(kind: str, render: Render, extra: SortExtra | None = None) -> 
 
 
 def v2_count(kind: str) -> Handler:
+    """`/count` of a v2 list: the records the same filters select, and per order status."""
+
     def handle(req: Request) -> Response:
         store = _store(req)
+        crit = query.v2_criteria(req.params, req.now)
         with store.lock:
             table = store.tables[kind]
-            live = [p for p in range(len(table)) if not table.deleted[p]]
+            live = query.select(table, crit)
             counts: dict[int, int] = {}
             for p in live:
                 counts[table.status[p]] = counts.get(table.status[p], 0) + 1

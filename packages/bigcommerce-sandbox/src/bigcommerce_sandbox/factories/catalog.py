@@ -171,13 +171,16 @@ def options(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
     if not n:
         return []
     oid = row.id * CHILD_SLOTS
+    # Every other product offers its sizes as colour swatches: `value_data` then holds
+    # the swatch's colours, an open object whose content must reach the warehouse.
+    swatch = row.id % 2 == 0
     return [
         {
             "id": oid,
             "product_id": row.id,
-            "display_name": "Size",
-            "name": f"Size-{row.id}",
-            "type": "rectangles",
+            "display_name": "Colour" if swatch else "Size",
+            "name": f"{'Colour' if swatch else 'Size'}-{row.id}",
+            "type": "swatch" if swatch else "rectangles",
             "config": dict(_OPTION_CONFIG),
             "sort_order": 0,
             "option_values": [
@@ -186,12 +189,15 @@ def options(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
                     "label": SIZES[k],
                     "sort_order": k,
                     "is_default": k == 0,
-                    "value_data": None,
+                    "value_data": {"colors": [SWATCHES[k % len(SWATCHES)]]} if swatch else None,
                 }
                 for k in range(n)
             ],
         }
     ]
+
+
+SWATCHES = ("#1f4e79", "#c00000", "#ffd966", "#70ad47", "#7030a0", "#000000")
 
 
 def modifiers(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
@@ -200,9 +206,9 @@ def modifiers(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
         {
             "id": mid,
             "product_id": row.id,
-            "name": f"Engraving-{row.id}",
-            "display_name": "Engraving",
-            "type": "text",
+            "name": f"Gift wrap-{row.id}",
+            "display_name": "Gift wrap",
+            "type": "checkbox",
             "required": False,
             "sort_order": 1,
             "config": dict(_OPTION_CONFIG),
@@ -213,7 +219,7 @@ def modifiers(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
                     "label": "Gift wrap",
                     "sort_order": 0,
                     "is_default": False,
-                    "value_data": None,
+                    "value_data": {"checked_value": True},
                     "adjusters": {
                         "price": {"adjuster": "relative", "adjuster_value": 2.5},
                         "weight": {"adjuster": "relative", "adjuster_value": 0},

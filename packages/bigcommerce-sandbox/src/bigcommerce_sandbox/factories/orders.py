@@ -747,8 +747,9 @@ def gift_certificates(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
             "from_email": fake.email_for(first, last, row.id),
             "amount": fake.money2(amount),
             "balance": fake.money2(amount if row.id % 2 else amount / 2),
-            "purchase_date": rfc2822(row.created),
-            "expiry_date": rfc2822(row.created + 365 * 86400),
+            # The spec's GET answer: "Date displays in the Unix timestamp format".
+            "purchase_date": str(int(row.created)),
+            "expiry_date": str(int(row.created + 365 * 86400)),
             "template": "birthday.html",
             "message": "Joyeux anniversaire 🎂",
             "code": f"GC-{row.id:06d}",

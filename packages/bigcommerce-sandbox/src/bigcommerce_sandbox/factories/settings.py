@@ -288,6 +288,8 @@ def webhooks(ctx: Ctx) -> list[dict[str, Any]]:
             store_hash=ctx.store_hash,
             scope=scope,
             destination=f"https://hooks.example.com/{k}",
+            # Custom headers sent with each callback: keys are the app's own strings.
+            headers={"X-Custom-Auth": f"hook-{k}", "X-Request-Source": "bigcommerce"},
             is_active=True,
             created_at=SETUP + k,
             updated_at=SETUP + k * 2,

@@ -1,9 +1,10 @@
 """Sandbox speed and footprint: how fast a full orders page is served, how big a large store is.
 
-Run: ``.venv/bin/python benchmarks/sandbox_bench.py [--orders 100000] [--runs 15]``.
-The sandbox runs as its own process (``bigcommerce-sandbox``), as it does for a
-real tap run, so client work does not share its GIL and its RSS is measured alone.
-Prints one JSON object, then a short table.
+Run: ``make bench-sandbox`` or ``.venv/bin/python -m benchmarks.sandbox_speed [--orders 100000]
+[--runs 15]``. The sandbox runs as its own process (``benchmarks.sandbox``), as it does for
+the tap's benchmark, so client work does not share its GIL and its RSS is measured alone.
+Tells whether the store, not the tap, could be what a figure measures. Prints one JSON
+object, then a short table.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import argparse
 import http.client
 import json
 import statistics
-import subprocess
 import sys
 import time
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
+
+from benchmarks.sandbox import SandboxProcess
 
 
 def rss_mb(pid: int) -> float:
@@ -34,36 +36,18 @@ def timed_get(conn: http.client.HTTPConnection, path: str, token: str) -> tuple[
     return time.perf_counter() - start, resp.status, len(body)
 
 
-def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__)
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.sandbox_speed", description=__doc__)
     p.add_argument("--orders", type=int, default=100_000)
     p.add_argument("--runs", type=int, default=15)
-    a = p.parse_args()
+    a = p.parse_args(argv)
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bigcommerce_sandbox.cli",
-            "--orders",
-            str(a.orders),
-            "--products",
-            "2000",
-            "--customers",
-            "2000",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        cfg = json.loads(proc.stdout.readline())
+    with SandboxProcess(orders=a.orders, products=2000, customers=2000) as sb:
         startup = time.perf_counter() - start
-        built = rss_mb(proc.pid)
-        url = urlsplit(cfg["api_url"])
-        conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=60)
-        token = cfg["access_token"]
-        base = f"/stores/{cfg['store_hash']}/v2/orders?"
+        built = rss_mb(sb.pid)
+        conn = http.client.HTTPConnection(sb.host, sb.port, timeout=60)
+        token = sb.config["access_token"]
+        base = f"/stores/{sb.hash}/v2/orders?"
         include = {
             "limit": 250,
             "include": "consignments.line_items",
@@ -72,9 +56,9 @@ def main() -> int:
         first, again, plain = [], [], []
         size = 0
         for page in range(1, a.runs + 1):
-            t, status, size = timed_get(conn, base + urlencode({**include, "page": page}), token)
+            took, status, size = timed_get(conn, base + urlencode({**include, "page": page}), token)
             assert status == 200, status
-            first.append(t)
+            first.append(took)
         for _ in range(a.runs):
             again.append(timed_get(conn, base + urlencode({**include, "page": 1}), token)[0])
         for i in range(a.runs):
@@ -85,11 +69,8 @@ def main() -> int:
                 "min_date_modified": "2024-01-01T00:00:00Z",
             }
             plain.append(timed_get(conn, base + urlencode(q), token)[0])
-        served = rss_mb(proc.pid)
+        served = rss_mb(sb.pid)
         conn.close()
-    finally:
-        proc.terminate()
-        proc.wait(15)
     result = {
         "orders": a.orders,
         "runs": a.runs,
@@ -100,7 +81,7 @@ def main() -> int:
         "startup_s": round(startup, 2),
         "rss_after_build_mb": round(built, 1),
         "rss_after_serving_mb": round(served, 1),
-        "exit_code": proc.returncode,
+        "exit_code": sb.proc.returncode,
     }
     print(json.dumps(result))
     rows = [

@@ -25,6 +25,7 @@ class Progress:
         api: StoreApi,
         logger: logging.Logger,
         interval: float,
+        record_path: str = "",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._stream = stream
@@ -33,6 +34,7 @@ class Progress:
         self._logger = logger
         self._interval = interval
         self._clock = clock
+        self._record_path = f", records written {record_path}" if record_path else ""
         self._started = self._last = clock()
         self._first_request = api.stats.requests
         self.records = 0
@@ -54,7 +56,7 @@ class Progress:
         quota = "unknown" if snapshot is None else f"{snapshot[0]}/{snapshot[1]}"
         self._logger.info(
             "Stream '%s' (store %s) %s: %d records, %d pages, %d requests, quota left %s, "
-            "%.0f records/s",
+            "%.0f records/s%s",
             self._stream,
             self._store_hash,
             what,
@@ -63,4 +65,5 @@ class Progress:
             self._api.stats.requests - self._first_request,
             quota,
             self.records / elapsed,
+            self._record_path,
         )

@@ -1,0 +1,55 @@
+"""The benchmark's report: the README's table is what the committed results render.
+
+``make bench --update-readme`` writes ``benchmarks/results.json`` and the README table
+together; a figure whose rows change shape, or a README edited by hand, fails here. The
+figures themselves are run by ``make bench`` (never timed in tests); their request model
+is tested in ``test_request_cost``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.report import BEGIN, END, markdown, read_json
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "benchmarks" / "results.json"
+
+
+def bench(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+
+
+def table_rows(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("| ")]
+
+
+def test_the_readme_table_is_what_results_json_renders() -> None:
+    readme = (REPO / "README.md").read_text()
+    block = readme[readme.index(BEGIN) + len(BEGIN) : readme.index(END)]
+    assert table_rows(block) == table_rows(markdown(read_json(RESULTS)))
+
+
+def test_from_json_prints_every_figure_of_a_saved_run() -> None:
+    result = bench("--from-json", str(RESULTS))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    numbers = [line.split(".", 1)[0] for line in lines if line[:1].isdigit()]
+    assert numbers == ["1", "1", "2", "3", "4", "5"]
+    assert any("minimum" in line for line in lines)
+
+
+def test_a_missing_results_file_is_a_one_line_error(tmp_path: Path) -> None:
+    result = bench("--from-json", str(tmp_path / "absent.json"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"benchmark: cannot read results from {tmp_path / 'absent.json'}: No such file or directory"
+    ]
