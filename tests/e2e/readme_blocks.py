@@ -63,9 +63,11 @@ def block(step: str) -> Block:
 
 def fill(body: str, values: t.Mapping[str, str]) -> str:
     """The block with its stand-ins replaced; each must occur, and no `<...>` may remain."""
-    for stand_in, value in values.items():
+    for stand_in in values:
         assert stand_in in body, f"the README block no longer contains {stand_in!r}"
-        body = body.replace(stand_in, value)
+    # Longest first: `abc123` also occurs inside `<token of abc123>`.
+    for stand_in in sorted(values, key=len, reverse=True):
+        body = body.replace(stand_in, values[stand_in])
     left = PLACEHOLDER.findall(body)
     assert not left, f"no value given for {left}"
     return body
