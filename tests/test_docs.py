@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import importlib.util
-import re
 import subprocess
 import sys
 import types
 from pathlib import Path
 
-import pytest
 import yaml
+
+from tests.locked_sdk import require_locked_singer_sdk
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -41,12 +40,6 @@ def readme_section(name: str) -> str:
     return text[start : text.index(end)]
 
 
-def locked_version(distribution: str) -> str:
-    lock = (REPO / "uv.lock").read_text(encoding="utf-8")
-    (version,) = re.findall(rf'(?m)^name = "{re.escape(distribution)}"\nversion = "([^"]+)"', lock)
-    return str(version)
-
-
 def test_readme_streams_table_matches_the_code() -> None:
     assert readme_section("streams") == readme_script().streams_table()
 
@@ -57,14 +50,12 @@ def test_readme_settings_and_capabilities_match_about() -> None:
     `make test-sdk-next` runs the suite on the next singer-sdk, whose `--about` words the
     SDK's own settings differently; the README documents the release users install.
     """
-    locked = locked_version("singer-sdk")
-    installed = importlib.metadata.version("singer-sdk")
-    if installed != locked:
-        pytest.skip(f"singer-sdk {installed} is installed, the README documents {locked} (uv.lock)")
+    require_locked_singer_sdk()
     assert readme_section("about") == readme_script().about_sections()
 
 
 def test_meltano_settings_match_the_config_schema() -> None:
+    require_locked_singer_sdk()
     result = run_script("plugin_metadata.py")
     assert result.returncode == 0, result.stdout + result.stderr
 
