@@ -14,6 +14,8 @@ import math
 import threading
 import time
 
+from typing_extensions import override
+
 from benchmarks.completeness import check_parents, parent_streams
 from benchmarks.figure import Context, Figure, Result, Row, mark, store_shape
 from benchmarks.sandbox import SandboxProcess
@@ -35,6 +37,7 @@ class StatsPoller(threading.Thread):
         self.samples: list[tuple[float, int, int]] = []
         self.stop = threading.Event()
 
+    @override
     def run(self) -> None:
         while not self.stop.is_set():
             s = self.sb.stats()

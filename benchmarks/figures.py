@@ -6,7 +6,15 @@ line here; the command line, ``results.json`` and the table pick it up from this
 
 from __future__ import annotations
 
-from benchmarks import figure_memory, figure_requests, figure_throughput, figure_wall
+from benchmarks import (
+    figure_deletes,
+    figure_memory,
+    figure_quota,
+    figure_requests,
+    figure_resume,
+    figure_throughput,
+    figure_wall,
+)
 from benchmarks.figure import Figure
 
 FIGURES: tuple[Figure, ...] = (
@@ -14,4 +22,7 @@ FIGURES: tuple[Figure, ...] = (
     figure_wall.FIGURE,
     figure_throughput.FIGURE,
     figure_memory.FIGURE,
+    figure_quota.FIGURE,
+    figure_resume.FIGURE,
+    figure_deletes.FIGURE,
 )

@@ -313,6 +313,24 @@ def minimum_requests(
     return rows
 
 
+#: Store table -> the endpoint a deletion sweep lists its ids from (``reading.sweep``).
+SWEPT_TABLES = {"products": "GET /v3/catalog/products", "customers": "GET /v3/customers"}
+
+
+def sweep_minimum(truth: GroundTruth, tables: t.Collection[str]) -> dict[str, dict[str, t.Any]]:
+    """Per endpoint, the fewest requests a deletion sweep of ``tables`` needs, with how.
+
+    A sweep must see every id the store has now: a page per 250 live records of each
+    table, the children it embeds coming in the same pages (``pages(0)`` is still the one
+    request that says the table is empty).
+    """
+    out = {}
+    for table in tables:
+        n = len(truth.table(table) or [])
+        out[SWEPT_TABLES[table]] = {"minimum": pages(n), "how": f"sweep: {n} ids / {PAGE}"}
+    return out
+
+
 def window_after_edits(truth: GroundTruth, edited: t.Mapping[str, t.Collection[t.Any]]) -> Window:
     """The window of an incremental sync after ``edited`` (table -> ids) were modified.
 

@@ -87,6 +87,11 @@ class SandboxProcess:
         reply = self.admin("POST", f"/stores/{self.hash}/{resource}/edit", {"count": count})
         return t.cast("list[int]", reply["ids"])
 
+    def delete(self, resource: str, count: int) -> list[int]:
+        """Delete ``count`` records of a store table (or single variants) now; their ids."""
+        reply = self.admin("POST", f"/stores/{self.hash}/{resource}/delete", {"count": count})
+        return t.cast("list[int]", reply["ids"])
+
     def advance_clock(self, seconds: float) -> None:
         self.admin("POST", "/clock", {"advance_seconds": seconds})
 

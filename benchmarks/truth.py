@@ -18,6 +18,7 @@ import typing as t
 from urllib.parse import urlencode, urlsplit
 
 import msgspec
+from typing_extensions import override
 
 if t.TYPE_CHECKING:
     from bigcommerce_sandbox import Sandbox
@@ -111,12 +112,14 @@ class InProcessTruth(GroundTruth):
         self._prefix = f"/stores/{config['store_hash']}"
         self._token = config["access_token"]
 
+    @override
     def _fetch(self, resource: str) -> Rows | None:
         try:
             return self.sandbox.truth(resource, store_index=self.store_index)
         except KeyError:
             return None
 
+    @override
     def get(self, path: str) -> tuple[int, bytes]:
         conn = http.client.HTTPConnection(*self._address, timeout=300)
         try:
@@ -134,10 +137,12 @@ class AdminApiTruth(GroundTruth):
         super().__init__()
         self.sandbox = sandbox
 
+    @override
     def _fetch(self, resource: str) -> Rows | None:
         path = f"/__admin/stores/{self.sandbox.hash}/{resource}/truth"
         status, data = self.sandbox.request("GET", path)
         return t.cast("Rows", msgspec.json.decode(data)) if status == 200 else None
 
+    @override
     def get(self, path: str) -> tuple[int, bytes]:
         return self.sandbox.api_get(path)

@@ -63,8 +63,36 @@ def streams_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def deletes_table() -> str:
+    """Which streams capture deletes, and how (`reading.sweep` declarations)."""
+    from tap_bigcommerce.reading.keyset import WithDeleted
+    from tap_bigcommerce.reading.sweep import sweep_of
+    from tap_bigcommerce.streams import STREAM_TYPES
+
+    rows = ["| Stream | Deletes found by |", "|:--|:--|"]
+    for stream in STREAM_TYPES:
+        sweep = sweep_of(stream)
+        if isinstance(stream.pager, WithDeleted):
+            how = "`is_deleted=true`, a second pass over each window (`is_deleted: true`)"
+        elif sweep is None:
+            continue
+        elif getattr(stream, "deletes", None) is not sweep:
+            how = f"its parent's sweep (embedded in `{stream.parent_stream_type.name}`)"
+        elif sweep.full_read:
+            how = "its full read, every run (0 extra requests)"
+        else:
+            how = "an id sweep every `deletes_sweep_interval_hours` (1 request per 250 records)"
+        rows.append(f"| `{stream.name}` | {how} |")
+    return "\n".join(rows) + "\n"
+
+
 def render(text: str) -> str:
-    for name, body in (("about", about_sections()), ("streams", streams_table())):
+    sections = (
+        ("about", about_sections()),
+        ("streams", streams_table()),
+        ("deletes", deletes_table()),
+    )
+    for name, body in sections:
         begin, end = f"<!-- BEGIN {name} (scripts/readme.py) -->\n", f"<!-- END {name} -->"
         start = text.index(begin) + len(begin)
         text = text[:start] + body + text[text.index(end) :]

@@ -123,7 +123,10 @@ class StoreApi:
         self.stats = RequestStats()
         self._stats_lock = threading.Lock()
         self._session = requests.Session()
-        adapter = DeadlineAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+        # One kept-alive connection per request the budget may have in flight.
+        adapter = DeadlineAdapter(
+            pool_connections=4, pool_maxsize=max(self.budget.ceiling, 1), max_retries=0
+        )
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._session.headers.update({"Accept": "application/json", "User-Agent": user_agent})
@@ -168,7 +171,7 @@ class StoreApi:
         while True:
             cancel.check()
             token = self.authenticator.current_token()
-            self.budget.acquire()
+            turn = self.budget.acquire()
             self._count("requests")
             try:
                 with deadline(self._timeout) as slot:
@@ -186,7 +189,7 @@ class StoreApi:
                     raise requests.Timeout("the whole response took longer than request_timeout")
             except _TRANSIENT_ERRORS as exc:
                 # Dropped connections, resets, timeouts, cut or stalled bodies.
-                self.budget.release(None)
+                self.budget.release(turn, None, status=None)
                 cancel.check()  # a request cut because the run is being cancelled
                 last_problem = (
                     f"{type(exc).__name__} (connection dropped or timed out, or the body "
@@ -194,7 +197,7 @@ class StoreApi:
                 )
                 self._fail_if_unreachable(exc, attempt)
             else:
-                self.budget.release(response.headers)
+                self.budget.release(turn, response.headers, status=response.status_code)
                 self._answered = True
                 self.server_date = response.headers.get("Date") or self.server_date
                 status = response.status_code

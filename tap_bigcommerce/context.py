@@ -148,6 +148,12 @@ class StoreContext:
     max_workers: int
     logger: logging.Logger
 
+    def parallel_parts(self) -> int:
+        """How many parts of a large list to read at once: what the rate budget lets be in
+        flight now (it follows the store's response time), at least two, at most the
+        `max_workers` ceiling. More parts than that only add partly filled last pages."""
+        return min(self.max_workers, max(2, self.api.budget.view().limit))
+
     @functools.cached_property
     def child_pool(self) -> ThreadPoolExecutor | None:
         """Threads for per-parent child requests.

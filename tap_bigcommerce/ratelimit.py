@@ -2,10 +2,21 @@
 
 BigCommerce counts requests per store in a fixed window and shares the quota with
 every app installed on the store. Each response says how much of the window and
-quota is left. The budget spreads the requests still allowed evenly over the rest
-of the window (so parallel workers never burst into 429s), keeps a reserve of the
-quota for the store's other apps, and follows the headers as they change, so an
-app that drains the quota slows us down at once.
+quota is left. The budget decides when the next request may start:
+
+* never faster than the quota's steady rate (quota minus the reserve, over the
+  window), so parallel workers never burst, not even at the start of a window;
+* never more than the window has left, counting the requests still in flight that
+  the store will count in this window, so an app that drains the quota slows us down
+  at once and the reserve for the store's other apps is never touched;
+* with as many requests in flight as that rate needs at the store's response time
+  (`concurrency.InFlightLimit`), so a slow store is still read at the full rate.
+
+Which window a request in flight will be counted in depends on when the store counts
+it: on arrival, or (as the sandbox does) after its latency. The budget learns that
+delay from the window changes it sees: an answer already counted in the next window,
+to a request started before this window's reset, proves the store counts late. Until
+then it assumes counting on arrival, the cautious choice.
 """
 
 from __future__ import annotations
@@ -16,11 +27,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from tap_bigcommerce import cancel
+from tap_bigcommerce.concurrency import InFlightLimit
 
 RESET_HEADER = "X-Rate-Limit-Time-Reset-Ms"
 QUOTA_HEADER = "X-Rate-Limit-Requests-Quota"
 LEFT_HEADER = "X-Rate-Limit-Requests-Left"
+WINDOW_HEADER = "X-Rate-Limit-Time-Window-Ms"
 RETRY_AFTER_HEADER = "X-Retry-After"
+
+SAME_WINDOW_SLACK = 0.5
+"""Seconds two readings' reset times may differ and still be the same window (the
+answers' transfer times differ)."""
+COUNT_DELAY_TRUST = 0.7
+"""Share of a proven counting delay the budget relies on (response times vary)."""
+RELEASE_WAIT = 0.2
+"""Longest wait for a request in flight to end before checking for cancellation."""
 
 
 def _int_header(headers: Mapping[str, str], name: str) -> int | None:
@@ -33,85 +54,213 @@ def _int_header(headers: Mapping[str, str], name: str) -> int | None:
         return None
 
 
+@dataclass(eq=False)
+class Ticket:
+    """One request's turn: when it started (the budget's clock)."""
+
+    started: float
+
+
 @dataclass
 class QuotaReading:
     """The lowest quota reading seen for the current window."""
 
     quota: int
     left: int
-    reset_at: float  # clock time at which the window resets
+    reset_at: float
+    """Clock time at which the window resets."""
+    after: float
+    """Requests started after this were not yet counted in `left`."""
+    provisional: bool = False
+    """Assumed at a reset (full quota) until the new window's first answer."""
+
+
+@dataclass
+class BudgetView:
+    """The budget as a progress line reports it."""
+
+    left: int | None
+    quota: int | None
+    allowed_rate: float | None
+    """Requests/s the quota allows the tap (quota minus the reserve, over the window)."""
+    in_flight: int
+    limit: int
 
 
 class RateBudget:
-    """Paces requests so the quota (minus a reserve) lasts until the window resets."""
+    """When a request may start, and how many may be in flight (see the module docstring)."""
 
     def __init__(
         self,
         *,
         reserve_fraction: float = 0.0,
+        max_in_flight: int = 32,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = cancel.sleep,
     ) -> None:
         self._reserve_fraction = reserve_fraction
         self._clock = clock
         self._sleep = sleep
-        self._lock = threading.Lock()
+        self._changed = threading.Condition(threading.Lock())
+        self._limit = InFlightLimit(max_in_flight)
         self._reading: QuotaReading | None = None
-        self._in_flight = 0
-        self._next_slot = 0.0
+        self._window: float | None = None
+        self._in_flight: set[Ticket] = set()
+        self._next_slot = -float("inf")
+        self._count_delay = 0.0
+        self._rate: float | None = None
+        """The rate the pacing allows now (requests/s), for Little's law."""
+
+    @property
+    def ceiling(self) -> int:
+        return self._limit.ceiling
 
     def _reserve(self, quota: int) -> int:
         return int(quota * self._reserve_fraction)
 
-    def _delay(self, now: float) -> float:
-        """Seconds to wait before the next request may start (0: go now). Lock held."""
+    def _steady_interval(self, quota: int) -> float:
+        """Seconds between requests at the quota's steady rate (0: unknown window)."""
+        if self._window is None:
+            return 0.0
+        return self._window / max(quota - self._reserve(quota), 1)
+
+    def _expire(self, now: float) -> None:
+        """Past the reset, assume the new window's full quota until it answers. Lock held."""
+        reading = self._reading
+        if reading is None or now < reading.reset_at:
+            return
+        if self._window is None:
+            self._reading = None  # no window length: the next answer tells it all
+            return
+        self._reading = QuotaReading(
+            quota=reading.quota,
+            left=reading.quota,
+            reset_at=max(reading.reset_at + self._window, now),
+            after=reading.reset_at - self._count_delay,
+            provisional=True,
+        )
+
+    def _plan(self, now: float) -> tuple[float, float]:
+        """(seconds the window makes a request wait, seconds between requests) now.
+
+        Lock held. Sets the rate the pacing allows, which the in-flight limit follows.
+        """
         reading = self._reading
         if reading is None:
-            return 0.0
-        if now >= reading.reset_at:
-            self._reading = None  # a new window: the next response tells us about it
-            self._next_slot = now
-            return 0.0
-        allowed = reading.left - self._reserve(reading.quota) - self._in_flight
-        if allowed <= 0:
-            return reading.reset_at - now
-        start = max(now, self._next_slot)
-        if start > now:
-            return start - now
-        self._next_slot = now + (reading.reset_at - now) / allowed
-        return 0.0
+            self._rate = None
+            return 0.0, 0.0
+        delay = self._count_delay
+        steady = self._steady_interval(reading.quota)
+        reserve = self._reserve(reading.quota)
+        if now + delay < reading.reset_at:
+            # Counted in this window: what it has left, less what is on its way to it.
+            pending = sum(
+                1
+                for ticket in self._in_flight
+                if ticket.started > reading.after and ticket.started + delay < reading.reset_at
+            )
+            allowed = reading.left - reserve - pending
+            horizon = reading.reset_at - delay - now
+            if allowed <= 0:
+                self._rate = 0.0
+                return horizon, steady
+            interval = max(steady, horizon / allowed)
+        else:
+            # Counted in the next window: its quota, less what is on its way to it.
+            pending = sum(
+                1 for ticket in self._in_flight if ticket.started + delay >= reading.reset_at
+            )
+            allowed = reading.quota - reserve - pending
+            if allowed <= 0:
+                self._rate = 0.0
+                return max(steady, 0.05), steady
+            interval = steady
+        self._rate = 1 / interval if interval > 0 else None
+        return 0.0, interval
 
-    def acquire(self) -> None:
+    def try_acquire(self) -> Ticket | float | None:
+        """A turn now (a `Ticket`), seconds to wait for one, or None while the requests
+        in flight are all the limit allows (a `release` may give a turn)."""
+        with self._changed:
+            now = self._clock()
+            self._expire(now)
+            wait, interval = self._plan(now)
+            if wait > 0:
+                return wait
+            if len(self._in_flight) >= self._limit.limit(self._rate):
+                return None
+            if self._next_slot > now:
+                return self._next_slot - now
+            self._next_slot = now + interval
+            ticket = Ticket(now)
+            self._in_flight.add(ticket)
+            return ticket
+
+    def acquire(self) -> Ticket:
         """Wait for a turn to send one request; pair with `release`."""
         while True:
-            with self._lock:
-                delay = self._delay(self._clock())
-                if delay <= 0:
-                    self._in_flight += 1
-                    return
-            self._sleep(min(delay, 1.0))
+            cancel.check()
+            turn = self.try_acquire()
+            if isinstance(turn, Ticket):
+                return turn
+            if turn is None:
+                with self._changed:
+                    self._changed.wait(RELEASE_WAIT)
+                continue
+            self._sleep(min(turn, 1.0))
 
-    def release(self, headers: Mapping[str, str] | None) -> None:
-        """The request is answered (or failed): record what its headers say."""
-        with self._lock:
-            self._in_flight = max(self._in_flight - 1, 0)
+    def release(
+        self, ticket: Ticket, headers: Mapping[str, str] | None, *, status: int | None
+    ) -> None:
+        """The request is answered with `status` (None: no answer): record what it says.
+
+        A 429, a 5xx or no answer at all makes the in-flight limit back off.
+        """
+        with self._changed:
+            now = self._clock()
+            pushed_back = status is None or status == 429 or status >= 500
+            if pushed_back:
+                self._limit.pushed_back(now, len(self._in_flight))
+            else:
+                self._limit.answered(now - ticket.started)
+            self._in_flight.discard(ticket)
             if headers is not None:
-                self._observe(headers)
+                self._observe(ticket, headers, now)
+            self._changed.notify_all()
 
-    def _observe(self, headers: Mapping[str, str]) -> None:
+    def _observe(self, ticket: Ticket, headers: Mapping[str, str], now: float) -> None:
         quota = _int_header(headers, QUOTA_HEADER)
         left = _int_header(headers, LEFT_HEADER)
         reset_ms = _int_header(headers, RESET_HEADER)
         if quota is None or left is None or reset_ms is None:
             return
-        reset_at = self._clock() + reset_ms / 1000.0
+        window_ms = _int_header(headers, WINDOW_HEADER)
+        if window_ms is not None and window_ms > 0:
+            self._window = window_ms / 1000.0
+        reset_at = now + reset_ms / 1000.0
+        fresh = QuotaReading(quota=quota, left=left, reset_at=reset_at, after=ticket.started)
         current = self._reading
-        # Responses of one window arrive out of order from parallel requests: keep
-        # the lowest `left`. A reset far later than ours means a new window began.
-        if current is None or reset_at > current.reset_at + 0.5 or left < current.left:
-            if current is not None and reset_at <= current.reset_at + 0.5:
-                reset_at = current.reset_at
-            self._reading = QuotaReading(quota=quota, left=left, reset_at=reset_at)
+        if current is None or current.provisional:
+            self._reading = fresh
+        elif reset_at > current.reset_at + SAME_WINDOW_SLACK:
+            # A new window began. Counted in it although started before its start: the
+            # store counts requests that long after they are sent (at least).
+            if ticket.started < current.reset_at:
+                proven = (current.reset_at - ticket.started) * COUNT_DELAY_TRUST
+                self._count_delay = max(self._count_delay, proven)
+            self._reading = fresh
+        else:
+            # The same window. Counted in it although expected in the next: the store
+            # counts sooner than assumed.
+            if ticket.started + self._count_delay >= current.reset_at:
+                proven = max(current.reset_at - ticket.started, 0.0)
+                self._count_delay = min(self._count_delay, proven * COUNT_DELAY_TRUST)
+            # Answers of one window arrive out of order from parallel requests: keep
+            # the lowest `left`.
+            if left < current.left:
+                self._reading = QuotaReading(
+                    quota=quota, left=left, reset_at=current.reset_at, after=ticket.started
+                )
 
     def throttled_delay(self, headers: Mapping[str, str]) -> float | None:
         """How long a 429 asks us to wait, from X-Retry-After or the reset header."""
@@ -126,7 +275,20 @@ class RateBudget:
             return max(reset_ms / 1000.0, 0.0)
         return None
 
-    def snapshot(self) -> tuple[int, int] | None:
-        """(left, quota) of the current window, for progress lines."""
-        reading = self._reading
-        return None if reading is None else (reading.left, reading.quota)
+    def view(self) -> BudgetView:
+        """The current window's reading and the concurrency, for progress lines."""
+        with self._changed:
+            reading = self._reading
+            if reading is None or reading.provisional:
+                left = None if reading is None else reading.quota
+            else:
+                left = reading.left
+            quota = None if reading is None else reading.quota
+            steady = 0.0 if quota is None else self._steady_interval(quota)
+            return BudgetView(
+                left=left,
+                quota=quota,
+                allowed_rate=1 / steady if steady > 0 else None,
+                in_flight=len(self._in_flight),
+                limit=self._limit.limit(self._rate),
+            )

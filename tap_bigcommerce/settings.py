@@ -17,6 +17,8 @@ from singer_sdk.exceptions import ConfigValidationError
 from tap_bigcommerce.dates import parse_timestamp
 
 DEFAULT_API_URL = "https://api.bigcommerce.com"
+DEFAULT_MAX_WORKERS = 32
+"""A ceiling, not a target: the requests in flight follow the quota (`concurrency`)."""
 STORE_HASH_PATTERN = re.compile(r"^[a-z0-9]{1,64}$")
 
 CORE_PROPERTIES = [
@@ -70,11 +72,12 @@ CORE_PROPERTIES = [
     th.Property(
         "max_workers",
         th.IntegerType,
-        default=4,
-        title="Parallel requests",
-        description="How many requests one store may have in flight: large windows are read "
-        "as id ranges in parallel, and children that need a request per parent are fetched "
-        "in parallel. The store's rate limit still bounds the total.",
+        default=DEFAULT_MAX_WORKERS,
+        title="Most requests in flight",
+        description="A ceiling, not the speed setting: the tap keeps as many requests in "
+        "flight as the store's quota allows at its response time (about quota rate x "
+        "response time), backs off when the store answers 429 or 5xx, and never exceeds "
+        "this number. Lower it only to spare a slow network or a proxy (1 to 32).",
     ),
     th.Property(
         "rate_limit_reserve",
@@ -82,8 +85,9 @@ CORE_PROPERTIES = [
         default=0.1,
         title="Quota reserve for other apps",
         description="Fraction of the store's rate-limit quota left unused for the other apps "
-        "installed on the store (0 to 0.9). The tap paces its requests over the window "
-        "so that this share is never touched.",
+        "installed on the store (0 to 0.9). The tap never sends faster than the rest of the "
+        "quota allows, paces its requests over the window (no bursts) and slows down at "
+        "once when other apps use more of the quota.",
     ),
     th.Property(
         "progress_interval_seconds",
@@ -129,6 +133,38 @@ CORE_PROPERTIES = [
         description="Each run reads changes up to the store's clock minus this lag, so "
         "writes still in flight at the start of the run are read by the next run "
         "instead of being missed.",
+    ),
+    # Deleted records (issue 18, `reading.sweep`).
+    th.Property(
+        "capture_deletes",
+        th.BooleanType,
+        default=True,
+        title="Capture deleted records",
+        description="Report records the store deleted (products and their variants, "
+        "images, videos, custom fields and bulk pricing rules; customers and their "
+        "addresses and attribute values; coupons, brands, categories, pages) as records "
+        "of their key with `_sdc_deleted_at` set, found by comparing the ids the store "
+        "lists with those it listed before. Deleted orders are always read (`is_deleted`).",
+    ),
+    th.Property(
+        "deletes_sweep_interval_hours",
+        th.IntegerType,
+        default=24,
+        title="Deletion sweep interval (hours)",
+        description="How often the incremental streams (products, customers) list their "
+        "ids to find deletions: a sweep costs one request per 250 records, so a daily sweep "
+        "keeps a 15-minute schedule from paying it every run while deletes still reach the "
+        "warehouse within a day. 0 sweeps on every run. Streams read whole every run "
+        "(coupons, brands, categories, pages) compare on every run at no extra request.",
+    ),
+    th.Property(
+        "deletes_max_id_ranges",
+        th.IntegerType,
+        default=10_000,
+        title="Deletion state bound (id ranges)",
+        description="The most id ranges one stream may keep in the state to find deletions "
+        "(about 20 bytes each; ids mostly contiguous make one range). A stream whose ids "
+        "need more is not swept, with a warning naming it.",
     ),
 ]
 
@@ -185,6 +221,8 @@ NUMBER_BOUNDS: dict[str, tuple[int, int, str]] = {
     "max_retries": (0, 100, ""),
     "max_backoff_seconds": (0, 3_600, " seconds"),
     "window_lag_seconds": (0, 86_400, " seconds"),
+    "deletes_sweep_interval_hours": (0, 24 * 366, " hours"),
+    "deletes_max_id_ranges": (1, 10_000_000, ""),
 }
 """Each number setting's range: beyond it a value is a mistake (a timeout of 1e308 s)."""
 

@@ -31,7 +31,12 @@ from tap_bigcommerce.errors import BigCommerceError, CancelledError
 from tap_bigcommerce.output import StateFlushingWriter
 from tap_bigcommerce.ratelimit import RateBudget
 from tap_bigcommerce.sdk_seam import CancellableTap
-from tap_bigcommerce.settings import CORE_PROPERTIES, DEFAULT_API_URL, validate_settings
+from tap_bigcommerce.settings import (
+    CORE_PROPERTIES,
+    DEFAULT_API_URL,
+    DEFAULT_MAX_WORKERS,
+    validate_settings,
+)
 from tap_bigcommerce.stores import STORES_PROPERTY, store_configs
 from tap_bigcommerce.streams import STREAM_TYPES
 
@@ -142,6 +147,7 @@ class TapBigCommerce(CancellableTap):
 
     def _new_context(self, config: dict[str, t.Any]) -> StoreContext:
         store_hash = config["store_hash"]
+        max_workers = int(config.get("max_workers", DEFAULT_MAX_WORKERS))
         api = StoreApi(
             api_url=config.get("api_url", DEFAULT_API_URL),
             store_hash=store_hash,
@@ -151,7 +157,10 @@ class TapBigCommerce(CancellableTap):
             max_backoff_seconds=float(config.get("max_backoff_seconds", 60)),
             user_agent=f"{self.name}/{__version__}",
             logger=self.logger,
-            budget=RateBudget(reserve_fraction=float(config.get("rate_limit_reserve", 0.1))),
+            budget=RateBudget(
+                reserve_fraction=float(config.get("rate_limit_reserve", 0.1)),
+                max_in_flight=max_workers,
+            ),
         )
         return StoreContext(
             store_hash=store_hash,
@@ -165,7 +174,7 @@ class TapBigCommerce(CancellableTap):
                 streams_needing=self._streams_needing,
                 logger=self.logger,
             ),
-            max_workers=int(config.get("max_workers", 4)),
+            max_workers=max_workers,
             logger=self.logger,
         )
 

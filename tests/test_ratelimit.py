@@ -33,8 +33,8 @@ def headers(left: int, reset_ms: int, quota: int = 150) -> dict[str, str]:
 
 
 def one_request(budget: RateBudget, answer: dict[str, str] | None) -> None:
-    budget.acquire()
-    budget.release(answer)
+    turn = budget.acquire()
+    budget.release(turn, answer, status=200)
 
 
 def test_requests_are_spread_evenly_over_what_is_left_of_the_window() -> None:
@@ -43,9 +43,11 @@ def test_requests_are_spread_evenly_over_what_is_left_of_the_window() -> None:
     one_request(budget, headers(left=10, reset_ms=10_000))
     starts = []
     for left in range(9, 0, -1):
-        budget.acquire()
+        turn = budget.acquire()
         starts.append(clock.now)
-        budget.release(headers(left=left, reset_ms=int((110.0 - clock.now) * 1000)))
+        budget.release(
+            turn, headers(left=left, reset_ms=int((110.0 - clock.now) * 1000)), status=200
+        )
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     # 10 requests left for 10 s: about one a second, never a burst, never past the reset.
     assert all(0.9 <= gap <= 1.3 for gap in gaps), gaps
@@ -56,9 +58,9 @@ def test_a_spent_quota_waits_for_the_reset() -> None:
     clock = FakeClock()
     budget = RateBudget(clock=clock, sleep=clock.sleep)
     one_request(budget, headers(left=0, reset_ms=5000))
-    budget.acquire()
+    turn = budget.acquire()
     assert clock.now >= 105.0
-    budget.release(headers(left=149, reset_ms=30_000))
+    budget.release(turn, headers(left=149, reset_ms=30_000), status=200)
 
 
 def test_reserve_keeps_part_of_the_quota_for_other_apps() -> None:
@@ -73,12 +75,12 @@ def test_another_app_draining_the_quota_slows_us_down() -> None:
     clock = FakeClock()
     budget = RateBudget(clock=clock, sleep=clock.sleep)
     one_request(budget, headers(left=100, reset_ms=10_000))
-    budget.acquire()
+    turn = budget.acquire()
     fast = clock.now
     # Someone else spent 95 requests: 5 left for the rest of the window.
-    budget.release(headers(left=5, reset_ms=10_000))
-    budget.acquire()
-    budget.release(headers(left=4, reset_ms=9_000))
+    budget.release(turn, headers(left=5, reset_ms=10_000), status=200)
+    turn = budget.acquire()
+    budget.release(turn, headers(left=4, reset_ms=9_000), status=200)
     budget.acquire()
     assert clock.now - fast >= 1.5
 
@@ -87,7 +89,8 @@ def test_out_of_order_answers_keep_the_lowest_reading() -> None:
     budget = RateBudget()
     for left in (50, 48, 49):
         one_request(budget, headers(left=left, reset_ms=20_000))
-    assert budget.snapshot() == (48, 150)
+    view = budget.view()
+    assert (view.left, view.quota) == (48, 150)
 
 
 def test_throttled_delay_prefers_retry_after_then_reset() -> None:

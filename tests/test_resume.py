@@ -128,3 +128,25 @@ def test_a_kill_while_children_are_written_loses_none_of_them(
     assert latest_versions_missing(store.truth("orders"), runs, "orders") == []
     coupons = {r["id"] for run in runs for r in run.records("order_coupons")}
     assert coupons == {row["id"] for row in store.truth("order_coupons")}
+
+
+def test_a_killed_sync_of_a_cursor_list_resumes_its_parts(tmp_path: Path) -> None:
+    options = SandboxOptions(seed=43, orders=10, products=10, customers=3000, latency_ms=150)
+    with Sandbox(options) as store:
+        config = {**store.tap_config(), "window_lag_seconds": 0, "max_workers": 3}
+        catalog = select(config, ["customers"])
+
+        def halfway(text: str) -> bool:
+            return text.count('{"type":"RECORD","stream":"customers"') >= 1500
+
+        killed = killed_run(config, catalog, tmp_path, halfway)
+        store.configure(latency_ms=0)
+        resumed = run_tap(config, catalog=catalog, state=killed.final_state)
+        assert resumed.returncode == 0, resumed.stderr[-3000:]
+        assert "from its checkpoint" in resumed.stderr
+        runs = [killed, resumed]
+        assert latest_versions_missing(store.truth("customers"), runs, "customers") == []
+        before = {r["id"] for r in killed.records("customers")}
+        again = {r["id"] for r in resumed.records("customers")} & before
+        parts = killed.final_state["bookmarks"]["customers"]["partitions"][0]["progress"]
+        assert len(again) <= PAGE * len(parts["sections"]["parts"])

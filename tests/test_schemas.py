@@ -181,6 +181,8 @@ def test_widenings_are_applied() -> None:
                 "string": ["string"],
                 "form-field-value": ["array", "string", "number"],
                 "add-integer": ["integer"],
+                "add-number": ["number"],
+                "add-string": ["string"],
             }[w.kind]
             assert types == expected, f"{stream}.{w.at}: {types}"
             if w.kind == "date-time":

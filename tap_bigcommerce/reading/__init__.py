@@ -7,7 +7,7 @@ children (`children`). The pagers, by style:
 | pager | module | for |
 |:--|:--|:--|
 | `V2Keyset`, `V3Keyset`, `WithDeleted` | `keyset` | lists by id keyset (orders) |
-| `V3Cursor` | `cursor` | incremental lists paged by cursor (customers, metafields) |
+| `V3Cursor` | `subwindows` | incremental cursor lists, in parallel date parts (customers) |
 | `CreatedWindow` | `numbered` | immutable records by `created` window (refunds) |
 | `FullTablePages` | `numbered` | lists read whole every run |
 | `Singleton`, `Unpaged` | `single` | one object (the profile), a list the API does not page |

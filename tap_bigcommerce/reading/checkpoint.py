@@ -7,11 +7,15 @@ which parts of it are still to read (for a keyset pager: id ranges `(after, up_t
 `after` being the last id of the last page written). A resumed run continues the same
 frozen window from those positions and redoes at most the page each range had in
 flight. The positions are saved only after the page before them is on stdout (the
-pager updates them when the consumer asks for its next page).
+pager updates them when the consumer asks for its next page), with the number of
+records the pass has written so far: the resumed run checks the whole window against
+the API's count with what both runs wrote (`verify`). A read that fails that check is
+read again from the window's beginning, and a run that gives up leaves no checkpoint.
 
 The state stays small, a handful of ranges per stream and store, under the partition's
 `progress` key:
-`{"window_start": ..., "window_end": ..., "sections": {"ids": [[after, up_to], ...]}}`.
+`{"window_start": ..., "window_end": ..., "sections": {"ids": {"positions": [[after, up_to],
+...], "read": records}}}`.
 A section is one pass over the window (orders have two: live, then deleted); an empty
 section is a pass already complete. State without the key (older runs) reads the window
 from the beginning, as before.
@@ -30,6 +34,8 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
     from singer_sdk.streams import Stream
 
+    from tap_bigcommerce.reading.progress import Progress
+
 PROGRESS_KEY = "progress"
 Position = list[t.Any]
 """A JSON-able position in a section, its meaning the pager's (e.g. `[after_id, up_to_id]`)."""
@@ -47,11 +53,12 @@ def saved_progress(stream: Stream, context: Context | None) -> dict[str, t.Any] 
         parse_timestamp(progress["window_end"])
     except ValueError:
         return None
-    if not all(
-        isinstance(positions, list) and all(isinstance(p, list) for p in positions)
-        for positions in sections.values()
-    ):
-        return None
+    for section in sections.values():
+        positions = section.get("positions") if isinstance(section, dict) else None
+        if not isinstance(positions, list) or not all(isinstance(p, list) for p in positions):
+            return None
+        if type(section.get("read")) is not int:
+            return None
     return progress
 
 
@@ -62,7 +69,11 @@ class Section:
     checkpoint: Checkpoint
     resumed: list[Position] | None
     """Where this pass stood when the run began (None: it had not begun)."""
+    carried: int = 0
+    """Records the pass wrote in earlier runs (when resumed)."""
     positions: dict[int, Position] = field(default_factory=dict)
+    read: int = 0
+    """Records the pass has written, earlier runs included."""
     _keys: itertools.count[int] = field(default_factory=itertools.count)
 
     def starting(self, fresh: Position) -> list[Position]:
@@ -72,14 +83,26 @@ class Section:
     def plan(self, positions: list[Position]) -> list[int]:
         """Start a read at these positions; returns a key for each."""
         self.positions = {}
+        self.read = self.carried if self.resumed is not None else 0
         keys = [self._add(p) for p in positions]
         self.checkpoint.save()
+        if self.checkpoint.progress is not None:
+            self.checkpoint.progress.ranges(len(positions))
         return keys
 
-    def move(self, key: int, position: Position | None) -> None:
-        """The part at `key` now stands at `position` (None: it is read to its end)."""
+    def restart(self) -> None:
+        """Forget where the pass stood: the next read of it starts at the window's beginning."""
+        self.resumed, self.carried, self.positions, self.read = None, 0, {}, 0
+        self.checkpoint.save(without=self)
+
+    def move(self, key: int, position: Position | None, *, records: int = 0) -> None:
+        """The part at `key` now stands at `position` (None: it is read to its end), the
+        `records` of the page before it written."""
+        self.read += records
         if position is None:
             self.positions.pop(key, None)
+            if self.checkpoint.progress is not None:
+                self.checkpoint.progress.range_done()
         else:
             self.positions[key] = list(position)
         self.checkpoint.save()
@@ -89,6 +112,8 @@ class Section:
         self.positions.pop(key, None)
         keys = [self._add(p) for p in positions]
         self.checkpoint.save()
+        if self.checkpoint.progress is not None:
+            self.checkpoint.progress.ranges(len(positions) - 1)
         return keys
 
     def _add(self, position: Position) -> int:
@@ -113,30 +138,40 @@ class Checkpoint:
         self._context = context
         self._window_start = window_start
         self._window_end = window_end
-        self._resumed_sections: dict[str, list[Position]] = dict(
+        self._resumed_sections: dict[str, dict[str, t.Any]] = dict(
             (resumed or {}).get("sections") or {}
         )
         self._sections: dict[str, Section] = {}
         self.resumed = resumed is not None
+        self.progress: Progress | None = None
+        """The stream's progress line, told of the parts planned and done."""
 
     def section(self, name: str) -> Section:
         if name not in self._sections:
             # A pass the killed run had not begun has no positions: it is read whole.
-            resumed = self._resumed_sections.get(name) if self.resumed else None
-            self._sections[name] = Section(self, resumed)
+            saved = self._resumed_sections.get(name) if self.resumed else None
+            if saved is None:
+                self._sections[name] = Section(self, None)
+            else:
+                self._sections[name] = Section(self, saved["positions"], saved["read"])
         return self._sections[name]
 
-    def save(self) -> None:
-        """Put the positions in the stream's state and write a STATE message."""
+    def save(self, *, without: Section | None = None) -> None:
+        """Put the positions in the stream's state and write a STATE message.
+
+        `without`: a pass to leave out (restarted: the next run reads it whole).
+        """
         stream = self._stream
         if stream is None or stream.ABORT_AT_RECORD_COUNT is not None:
             return  # a dry run keeps no state
         sections = {
-            name: [list(p) for p in section.positions.values()]
+            name: {"positions": [list(p) for p in section.positions.values()], "read": section.read}
             for name, section in self._sections.items()
+            if section is not without
         }
-        for name, positions in self._resumed_sections.items():
-            sections.setdefault(name, positions)
+        for name, saved in self._resumed_sections.items():
+            if name not in self._sections:
+                sections[name] = saved
         stream.get_context_state(self._context)[PROGRESS_KEY] = {
             "window_start": self._window_start,
             "window_end": self._window_end,

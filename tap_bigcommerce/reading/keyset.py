@@ -32,7 +32,7 @@ if t.TYPE_CHECKING:
     from tap_bigcommerce.reading.checkpoint import Position, Section
     from tap_bigcommerce.reading.windows import Window
 
-MIN_PAGES_PER_RANGE = 4
+MIN_PAGES_PER_RANGE = 2
 QUEUED_PAGES = 2
 """Pages waiting for the main thread: a page of orders with line items is several MB."""
 
@@ -66,7 +66,6 @@ class KeysetPager(VerifiedPager):
         """
 
     section = "ids"
-    """The name of this pass in the window's checkpoint (`reading.checkpoint`)."""
 
     @override
     def read(self, source: PageSource, window: Window | None, tally: Tally) -> Iterator[Page]:
@@ -79,7 +78,6 @@ class KeysetPager(VerifiedPager):
         assert window is not None, "keyset pagers read a window"
         marks = window.checkpoint.section(self.section)
         starts = marks.starting([0, None])
-        resumed = marks.resumed is not None
         keys = marks.plan(starts)
         bounded: list[tuple[int, int, int]] = []
         for key, (after_id, up_to_id) in zip(keys, starts, strict=True):
@@ -93,16 +91,15 @@ class KeysetPager(VerifiedPager):
             return
         workers = source.store.max_workers
         producers = [
-            functools.partial(self._range_pages, source, window, key, after, up_to, resumed)
+            functools.partial(self._range_pages, source, window, key, after, up_to)
             for key, after, up_to in bounded
         ]
-        for key, page, position, total in merge_concurrently(
+        for key, page, position in merge_concurrently(
             producers, workers=workers, buffer=QUEUED_PAGES
         ):
-            tally.expect_more(total)
             if page:
                 yield page
-            marks.move(key, position)
+            marks.move(key, position, records=len(page))
 
     def _open_ended(
         self,
@@ -115,22 +112,25 @@ class KeysetPager(VerifiedPager):
         bounded: list[tuple[int, int, int]],
     ) -> Iterator[Page]:
         """Ids above `after_id`: a page from each end, then the ids between as ranges."""
-        first = self.fetch_range(source, window, after_id, None, tally=tally)
+        # The window's total comes with its first page (v3), not with a resumed one's.
+        fresh = after_id == 0 and marks.resumed is None
+        first = self.fetch_range(source, window, after_id, None, tally=tally if fresh else None)
         if first:
             yield first
         if len(first) < PAGE_SIZE:
-            marks.move(key, None)
+            marks.move(key, None, records=len(first))
             return
         low = int(first[-1]["id"])
-        marks.move(key, [low, None])
+        marks.move(key, [low, None], records=len(first))
         last = self.fetch_range(source, window, low, None, descending=True)
         if last:
             yield last
         if len(last) < PAGE_SIZE:
-            marks.move(key, None)
+            marks.move(key, None, records=len(last))
             return  # the high-end page reached down to the first page: all read
         high = min(int(record["id"]) for record in last)
-        ranges = split_id_range(low, high - 1, first, last, workers=source.store.max_workers)
+        ranges = split_id_range(low, high - 1, first, last, workers=source.store.parallel_parts())
+        marks.read += len(last)
         new_keys = marks.replace(key, [[after, up_to] for after, up_to in ranges])
         bounded.extend(
             (new_key, after, up_to)
@@ -138,44 +138,27 @@ class KeysetPager(VerifiedPager):
         )
 
     def _range_pages(
-        self,
-        source: PageSource,
-        window: Window,
-        key: int,
-        after_id: int,
-        up_to_id: int,
-        counted: bool,
-    ) -> Iterator[tuple[int, Page, Position | None, int | None]]:
-        """A range's pages, each with the position after it and, if `counted`, the range's
-        total from its first page (a resumed read counts each range it continues)."""
-        first = True
+        self, source: PageSource, window: Window, key: int, after_id: int, up_to_id: int
+    ) -> Iterator[tuple[int, Page, Position | None]]:
+        """A range's pages, each with the range's position after it (None: read to its end)."""
         while after_id < up_to_id:
-            tally = Tally() if counted and first else None
-            page = self.fetch_range(source, window, after_id, up_to_id, tally=tally)
-            total = tally.expected if tally is not None else None
-            first = False
+            page = self.fetch_range(source, window, after_id, up_to_id)
             if len(page) < PAGE_SIZE:
-                yield key, page, None, total
+                yield key, page, None
                 return
             after_id = int(page[-1]["id"])
-            yield key, page, [after_id, up_to_id], total
-        yield key, [], None, None
+            yield key, page, [after_id, up_to_id]
+        yield key, [], None
 
     @override
     def count(self, source: PageSource, window: Window | None) -> int | None:
-        """The API's count of what this read covers: the window, or the parts resumed."""
+        """The API's count of the window now (a resumed read is checked whole, too)."""
         assert window is not None, "keyset pagers read a window"
-        starts = window.checkpoint.section(self.section).starting([0, None])
-        counts = [self.count_range(source, window, int(a), b) for a, b in starts]
-        if any(count is None for count in counts):
-            return None
-        return sum(t.cast("list[int]", counts))
+        return self.count_window(source, window)
 
-    def count_range(
-        self, source: PageSource, window: Window, after_id: int, up_to_id: int | None
-    ) -> int | None:
-        """The API's count of the window's records with `after_id < id <= up_to_id`."""
-        del source, window, after_id, up_to_id
+    def count_window(self, source: PageSource, window: Window) -> int | None:
+        """The API's count of the window's records; None where the list has no count."""
+        del source, window
         return None
 
 
@@ -219,18 +202,33 @@ class V2Keyset(KeysetPager):
         self.counted = counted
 
     @override
-    def count_range(
-        self, source: PageSource, window: Window, after_id: int, up_to_id: int | None
-    ) -> int | None:
+    def read(self, source: PageSource, window: Window | None, tally: Tally) -> Iterator[Page]:
+        """The keyset read, with the window's count asked for alongside its first pages.
+
+        The count is needed at the end (`verify`); asked for at the start it costs the
+        same request but no round trip of its own. The window is frozen, so records can
+        only leave it while it is read: a count taken early is never too low, and if it is
+        higher than what was read, `verify` asks again.
+        """
+        pool = source.store.child_pool
+        if not self.counted or window is None or pool is None:
+            yield from super().read(source, window, tally)
+            return
+        early = pool.submit(self.count_window, source, window)
+        try:
+            yield from super().read(source, window, tally)
+        except BaseException:
+            early.cancel()
+            raise
+        tally.expect(early.result())
+
+    @override
+    def count_window(self, source: PageSource, window: Window) -> int | None:
         if not self.counted:
             return None
         params: dict[str, t.Any] = {"max_date_modified": format_timestamp(window.end)}
         if window.start is not None:
             params["min_date_modified"] = format_timestamp(window.start)
-        if after_id > 0:
-            params["min_id"] = after_id + 1
-        if up_to_id is not None:
-            params["max_id"] = up_to_id
         body = source.get(params, path=f"{source.path}/count")
         count = body.get("count") if isinstance(body, dict) else None
         if type(count) is not int:
@@ -272,15 +270,8 @@ class V3Keyset(KeysetPager):
         super().__init__({"include": include} if include else None)
 
     @override
-    def count_range(
-        self, source: PageSource, window: Window, after_id: int, up_to_id: int | None
-    ) -> int | None:
-        params: dict[str, t.Any] = {**window_params(window), "limit": 1}
-        if after_id > 0:
-            params["id:greater"] = after_id
-        if up_to_id is not None:
-            params["id:max"] = up_to_id
-        _, pagination = expect_v3(source.get(params), source)
+    def count_window(self, source: PageSource, window: Window) -> int | None:
+        _, pagination = expect_v3(source.get({**window_params(window), "limit": 1}), source)
         return total_of(pagination)
 
     @override

@@ -45,6 +45,8 @@ class VerifiedPager(Pager):
 
     repeats: t.ClassVar[bool] = False
     """Whether one read may deliver a record twice (its distinct ids are counted then)."""
+    section: str = "read"
+    """The name of this pass in the window's checkpoint (`reading.checkpoint`)."""
 
     @override
     def pages(self, source: PageSource, window: Window | None) -> Iterator[Page]:

@@ -10,6 +10,7 @@ raised on the main thread.
 
 from __future__ import annotations
 
+import collections
 import queue
 import threading
 import typing as t
@@ -35,48 +36,80 @@ def merge_concurrently(
     At most `workers` producers run at once and at most `buffer` items wait in the
     queue. Closing the returned iterator early stops the producers.
     """
-    if len(producers) <= 1 or workers <= 1:
+    if len(producers) <= 1:
+        workers = 1  # no thread for a single producer
+    with GrowingMerge[T](workers=workers, buffer=buffer) as merge:
         for produce in producers:
-            yield from produce()
-        return
-    items: queue.Queue[object] = queue.Queue(maxsize=max(buffer, 1))
-    stop = threading.Event()
+            merge.submit(produce)
+        yield from merge
 
-    def put(item: object) -> bool:
-        while not stop.is_set():
+
+class GrowingMerge(t.Generic[T]):
+    """`merge_concurrently` for work that grows: the consumer may submit more producers
+    while it takes items (a part of a list found too large is split into more parts).
+
+    Iteration ends when every producer submitted so far is done. With one worker the
+    producers run one after another on the consumer's thread.
+    """
+
+    def __init__(self, *, workers: int, buffer: int) -> None:
+        self._workers = workers
+        self._items: queue.Queue[object] = queue.Queue(maxsize=max(buffer, 1))
+        self._stop = threading.Event()
+        self._waiting: collections.deque[Callable[[], Iterable[T]]] = collections.deque()
+        self._running = 0
+        self._pool: ThreadPoolExecutor | None = None
+
+    def __enter__(self) -> GrowingMerge[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()  # producers stop at their next item; none can block on the queue
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, produce: Callable[[], Iterable[T]]) -> None:
+        self._waiting.append(produce)
+
+    def __iter__(self) -> Iterator[T]:
+        while self._waiting or self._running:
+            if self._workers <= 1:
+                yield from self._waiting.popleft()()
+                continue
+            while self._waiting and self._running < self._workers:
+                self._start(self._waiting.popleft())
+            item = self._items.get()
+            if item is _DONE:
+                self._running -= 1
+            elif isinstance(item, _Failure):
+                raise item.error
+            else:
+                yield t.cast("T", item)
+
+    def _start(self, produce: Callable[[], Iterable[T]]) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="fetch")
+        self._running += 1
+        self._pool.submit(self._run, produce)
+
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
             try:
-                items.put(item, timeout=0.1)
+                self._items.put(item, timeout=0.1)
                 return True
             except queue.Full:
                 continue
         return False  # the consumer has gone: nobody needs the item
 
-    def run(produce: Callable[[], Iterable[T]]) -> None:
+    def _run(self, produce: Callable[[], Iterable[T]]) -> None:
         try:
             for item in produce():
-                if not put(item):
+                if not self._put(item):
                     return
         except BaseException as exc:
-            put(_Failure(exc))
+            self._put(_Failure(exc))
         finally:
-            put(_DONE)
-
-    pool = ThreadPoolExecutor(max_workers=min(workers, len(producers)), thread_name_prefix="fetch")
-    try:
-        for produce in producers:
-            pool.submit(run, produce)
-        finished = 0
-        while finished < len(producers):
-            item = items.get()
-            if item is _DONE:
-                finished += 1
-            elif isinstance(item, _Failure):
-                raise item.error
-            else:
-                yield t.cast("T", item)
-    finally:
-        stop.set()  # producers stop at their next item; none can block on the queue
-        pool.shutdown(wait=True, cancel_futures=True)
+            self._put(_DONE)
 
 
 def map_in_order(

@@ -24,6 +24,7 @@ from tap_bigcommerce.errors import IncompleteWindowError, InvalidResponseError
 
 if t.TYPE_CHECKING:
     from tap_bigcommerce.reading.pages import Page, PageSource
+    from tap_bigcommerce.reading.progress import Progress
     from tap_bigcommerce.reading.windows import Window
 
 READS = 2
@@ -48,6 +49,11 @@ class CountedRead(t.Protocol):
         """Whether one read may deliver a record twice."""
         ...
 
+    @property
+    def section(self) -> str:
+        """The pass's name in the window's checkpoint (`reading.checkpoint`)."""
+        ...
+
     def read(self, source: PageSource, window: Window | None, tally: Tally) -> Iterator[Page]:
         """One read of the list (of the window), noting the API's total in `tally`."""
         ...
@@ -66,12 +72,16 @@ class Tally:
     empty: count every record delivered."""
     expected: int | None = None
     """The API's count when the read began (a v3 list's first page), if it gave one."""
+    carried: int = 0
+    """Records of the window an earlier, killed run wrote (a read resumed from its checkpoint)."""
+    progress: Progress | None = None
+    """The stream's progress line, told the totals as they come (its time left)."""
     _keys: set[t.Any] = field(default_factory=set)
     _unkeyed: int = 0
 
     @property
     def records(self) -> int:
-        return len(self._keys) + self._unkeyed
+        return self.carried + len(self._keys) + self._unkeyed
 
     def add(self, page: Page) -> None:
         fields = self.key_fields
@@ -89,25 +99,39 @@ class Tally:
         """The total the read's first page gave (later pages' totals are not used)."""
         if self.expected is None:
             self.expected = total
+            if total is not None and self.progress is not None:
+                self.progress.expect(total)
 
     def expect_more(self, total: int | None) -> None:
         """A total for one more part of the read (a per-parent list's first page)."""
         if total is not None:
             self.expected = (self.expected or 0) + total
+            if self.progress is not None:
+                self.progress.expect(total)
 
 
 def verified_pages(pager: CountedRead, source: PageSource, window: Window | None) -> Iterator[Page]:
-    """The pager's pages, read again when the API counts more records than were read."""
+    """The pager's pages, read again when the API counts more records than were read.
+
+    A read resumed from a checkpoint counts what the killed run wrote too; a read found
+    short is read again from the window's beginning, and a run that gives up leaves no
+    checkpoint of the pass, so the next run reads the window whole.
+    """
     problem = ""
+    marks = window.checkpoint.section(pager.section) if window is not None else None
     for attempt in range(1, READS + 1):
         keys = tuple(name for name in source.primary_keys if name != "store_hash")
         tally = Tally(key_fields=keys if pager.repeats else ())
+        tally.carried = marks.carried if marks is not None and marks.resumed is not None else 0
+        tally.progress = window.checkpoint.progress if window is not None and attempt == 1 else None
         for page in pager.read(source, window, tally):
             tally.add(page)
             yield page
         problem = shortfall(pager, source, window, tally)
         if not problem:
             return
+        if marks is not None:
+            marks.restart()
         if attempt < READS:
             source.logger.warning(
                 "Stream '%s' (store %s): %s; reading it again.",

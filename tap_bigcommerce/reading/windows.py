@@ -65,7 +65,7 @@ def open_window(stream: Stream, context: Context | None, store: StoreContext) ->
             stream, context, window_start=start_text, window_end=saved["window_end"], resumed=saved
         )
         window = Window(start=start, end=end, checkpoint=checkpoint)
-        left = sum(len(positions) for positions in saved["sections"].values())
+        left = sum(len(section["positions"]) for section in saved["sections"].values())
         stream.logger.info(
             "Stream '%s': resuming the read of %s %s from its checkpoint (%d parts left).",
             stream.name,

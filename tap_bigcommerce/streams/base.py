@@ -32,6 +32,7 @@ from tap_bigcommerce.errors import BigCommerceError, MissingScopeError, NotFound
 from tap_bigcommerce.keys import RecordKeys
 from tap_bigcommerce.reading.children import ChildFanOut
 from tap_bigcommerce.reading.progress import Progress
+from tap_bigcommerce.reading.sweep import start_sweep
 from tap_bigcommerce.reading.windows import commit_window, open_window
 from tap_bigcommerce.records import FieldPlan
 from tap_bigcommerce.schemas import load_schema
@@ -274,11 +275,14 @@ class BigCommerceStream(Stream):
         fan_out, direct = self._fan_out, self._direct
         limit = self.ABORT_AT_RECORD_COUNT
         finished = False
+        sweep = start_sweep(self, context)  # deletes (`reading.sweep`)
         try:
             yielded = 0
-            for page in self._pages(context, store):
+            for page in self._pages(context, store, progress):
                 progress.page()
                 self.prepare_page(page)
+                if sweep is not None:
+                    sweep.see(page)
                 if fan_out is not None:
                     fan_out.deliver(store, page)
                 if direct is not None:
@@ -300,6 +304,8 @@ class BigCommerceStream(Stream):
                         finished = True
                         return
             progress.log("done")
+            if sweep is not None:
+                sweep.finish(self, self._writer)
             finished = True
         except MissingScopeError as exc:
             if self.config.get("strict_scopes"):
@@ -323,12 +329,13 @@ class BigCommerceStream(Stream):
             if fan_out is not None and (last_store or not finished):
                 fan_out.close()
 
-    def _pages(self, context: Context, store: StoreContext) -> Iterator[Page]:
+    def _pages(self, context: Context, store: StoreContext, progress: Progress) -> Iterator[Page]:
         pager = t.cast("Pager", self.pager)
         if not pager.windowed:
             yield from pager.pages(self, None)
             return
         window = open_window(self, context, store)
+        window.checkpoint.progress = progress
         if not window.is_empty:
             yield from pager.pages(self, window)
         commit_window(self, context, window)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import typing as t
 
-from tap_bigcommerce.reading.cursor import V3Cursor
 from tap_bigcommerce.reading.embedded import Embedded, Reread
+from tap_bigcommerce.reading.id_listing import V3IdIn, V3IdKeyset
 from tap_bigcommerce.reading.keyset import V3Keyset
 from tap_bigcommerce.reading.numbered import FullTablePages
 from tap_bigcommerce.reading.per_parent import PerParent
 from tap_bigcommerce.reading.single import Unpaged
+from tap_bigcommerce.reading.subwindows import V3Cursor
+from tap_bigcommerce.reading.sweep import DeleteSweep
 from tap_bigcommerce.streams.base import BigCommerceStream
 
 PRODUCTS_SCOPE = "store_v2_products_read_only"
@@ -29,6 +31,17 @@ class ProductsStream(BigCommerceStream):
     path = PRODUCTS_PATH
     scope = PRODUCTS_SCOPE
     pager = V3Keyset(include="variants,images,custom_fields,bulk_pricing_rules,videos")
+    deletes = DeleteSweep(
+        # `id` always comes back; the spec's include_fields enum does not list it.
+        V3IdKeyset(include_fields="type"),
+        children={
+            "product_variants": "variants",
+            "product_images": "images",
+            "product_videos": "videos",
+            "product_custom_fields": "custom_fields",
+            "product_bulk_pricing_rules": "bulk_pricing_rules",
+        },
+    )
 
 
 class ProductChildStream(BigCommerceStream):
@@ -125,6 +138,7 @@ class BrandsStream(BigCommerceStream):
     path = "/v3/catalog/brands"
     scope = PRODUCTS_SCOPE
     pager = FullTablePages()
+    deletes = DeleteSweep(V3IdIn(), full_read=True)
 
 
 class CategoriesStream(BigCommerceStream):
@@ -132,6 +146,7 @@ class CategoriesStream(BigCommerceStream):
     path = "/v3/catalog/categories"
     scope = PRODUCTS_SCOPE
     pager = FullTablePages()
+    deletes = DeleteSweep(V3IdIn(), full_read=True)
 
 
 class CategoryTreesStream(BigCommerceStream):

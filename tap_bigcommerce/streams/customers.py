@@ -6,9 +6,11 @@ import json
 import typing as t
 from collections.abc import Iterator, Mapping
 
-from tap_bigcommerce.reading.cursor import V3Cursor
 from tap_bigcommerce.reading.embedded import Embedded, children_in
+from tap_bigcommerce.reading.id_listing import V3IdCursor
 from tap_bigcommerce.reading.numbered import FullTablePages
+from tap_bigcommerce.reading.subwindows import V3Cursor
+from tap_bigcommerce.reading.sweep import DeleteSweep
 from tap_bigcommerce.streams.base import BigCommerceStream
 
 CUSTOMERS_SCOPE = "store_v2_customers_read_only"
@@ -37,6 +39,10 @@ class CustomersStream(BigCommerceStream):
     path = "/v3/customers"
     scope = CUSTOMERS_SCOPE
     pager = V3Cursor(include="addresses,attributes,formfields,storecredit")
+    deletes = DeleteSweep(
+        V3IdCursor(),
+        children={"customer_addresses": "addresses", "customer_attribute_values": "attributes"},
+    )
 
 
 class CustomerChildStream(BigCommerceStream):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Mapping
 
+from tap_bigcommerce.reading.id_listing import V2IdRange
 from tap_bigcommerce.reading.numbered import FullTablePages
 from tap_bigcommerce.reading.per_parent import PerParent, cursor
+from tap_bigcommerce.reading.sweep import DeleteSweep
 from tap_bigcommerce.streams.base import BigCommerceStream
 
 MARKETING_SCOPE = "store_v2_marketing_read_only"
@@ -19,6 +21,7 @@ class CouponsStream(BigCommerceStream):
     path = "/v2/coupons"
     scope = MARKETING_SCOPE
     pager = FullTablePages()
+    deletes = DeleteSweep(V2IdRange(), full_read=True)
 
 
 class PromotionsStream(BigCommerceStream):

@@ -6,10 +6,12 @@ import typing as t
 
 from typing_extensions import override
 
+from tap_bigcommerce.reading.id_listing import V3IdIn
 from tap_bigcommerce.reading.numbered import FullTablePages
 from tap_bigcommerce.reading.pages import Page
 from tap_bigcommerce.reading.per_parent import PerParentWindow
 from tap_bigcommerce.reading.single import Singleton
+from tap_bigcommerce.reading.sweep import DeleteSweep
 from tap_bigcommerce.streams.base import BigCommerceStream
 from tap_bigcommerce.typed import is_record
 
@@ -65,6 +67,7 @@ class PagesStream(BigCommerceStream):
     path = "/v3/content/pages"
     scope = CONTENT_SCOPE
     pager = FullTablePages()
+    deletes = DeleteSweep(V3IdIn(), full_read=True)
 
 
 class BlogPostsStream(BigCommerceStream):

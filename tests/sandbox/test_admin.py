@@ -180,3 +180,32 @@ def test_creates_do_not_change_unedited_records(make_sb: Any) -> None:
     sb.create("products", 40)
     sb.create("customers", 40)
     assert api.get("/v2/orders", limit=250).content == before
+
+
+def test_delete_removes_records_with_their_children_and_single_variants(make_sb: Any) -> None:
+    sb, api = make_sb()
+    variants = {t["id"]: t["parent_id"] for t in sb.truth("variants")}
+    product = min(variants.values())
+    assert sb.delete("products", ids=[product]) == [product]
+    assert product not in {t["id"] for t in sb.truth("products")}
+    listed = api.json("/v3/catalog/products", limit=250, **{"id:in": str(product)})
+    assert listed["data"] == []
+    its_variants = {v for v, p in variants.items() if p == product}
+    assert its_variants
+    assert not its_variants & {t["id"] for t in sb.truth("variants")}
+    assert product not in sb.delete("products", 20)  # at random, among live ones only
+    # A single variant: gone from the store-wide list, the product's list and its embed.
+    base = f"{sb.url}/__admin/stores/{sb.tap_config()['store_hash']}"
+    (variant,) = requests.post(f"{base}/variants/delete", json={"count": 1}, timeout=10).json()[
+        "ids"
+    ]
+    parent = variants[variant]
+    assert variant not in {t["id"] for t in sb.truth("variants")}
+    own = api.json(f"/v3/catalog/products/{parent}/variants")["data"]
+    embedded = api.json("/v3/catalog/products", include="variants", **{"id:in": str(parent)})
+    assert variant not in {v["id"] for v in own}
+    assert variant not in {v["id"] for v in embedded["data"][0]["variants"]}
+    # Named ids; an id that is not live is refused.
+    assert sb.delete("coupons", ids=[3, 4]) == [3, 4]
+    again = requests.post(f"{base}/coupons/delete", json={"ids": [3]}, timeout=10)
+    assert again.status_code == 404

@@ -394,10 +394,10 @@ def apply_widening(schema: Schema, widening: Widening, where: str) -> None:
     at = widening.at[:-2] if widening.at.endswith("[]") else widening.at
     holder, last = _walk_path(schema, at, where)
     props = holder.setdefault("properties", {})
-    if widening.kind == "add-integer":
+    if widening.kind.startswith("add-"):
         if last in props:
             raise GenerationError(f"{where}: {at!r} already exists; drop the widening")
-        props[last] = {"type": "integer"}
+        props[last] = {"type": widening.kind.removeprefix("add-")}
         return
     if last not in props:
         raise GenerationError(f"{where}: widening target {at!r} does not exist in the spec")

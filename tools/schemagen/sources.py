@@ -223,7 +223,9 @@ STREAMS: tuple[StreamSource, ...] = (
 STREAMS_BY_NAME: dict[str, StreamSource] = {s.name: s for s in STREAMS}
 
 
-WideningKind = Literal["date-time", "string", "form-field-value", "add-integer", "drop"]
+WideningKind = Literal[
+    "date-time", "string", "form-field-value", "add-integer", "add-number", "add-string", "drop"
+]
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,8 @@ class Widening:
       its JSON text (``records.FieldPlan``), so the column holds one type and no digit is lost.
     * ``form-field-value``: ``["array", "number", "string"]`` (array items left open).
     * ``add-integer``: declare an integer property the spec lacks (a key the tap fills in).
+    * ``add-number``, ``add-string``: declare a property the spec's schema omits but the API
+      sends (its own examples, or the same resource under another endpoint, show it).
     * ``drop``: remove a property the tap never receives (the one narrowing; say why).
     """
 
@@ -286,7 +290,28 @@ _LINE_ITEMS = (
     "consignments.email.gift_certificates[].line_items[]",
 )
 
+_SPEC_OMITS = (
+    "the API sends it (the spec's own examples show it) but the spec's schema omits it; "
+    "undeclared, the tap would leave it out of every record"
+)
+_SAME_AS_PRODUCT_VARIANTS = (
+    "the store-wide variant list returns the variants of /catalog/products/{id}/variants, whose "
+    "schema declares it; this list's schema omits it"
+)
+
 WIDENINGS: tuple[Widening, ...] = (
+    # Fields the specs' schemas omit.
+    Widening(("orders",), "credit_card_type", "add-string", _SPEC_OMITS),
+    Widening(("products",), "images[].image_file", "add-string", _SPEC_OMITS),
+    Widening(("product_images",), "image_file", "add-string", _SPEC_OMITS),
+    *(
+        Widening(("variants",), f, "add-number", _SAME_AS_PRODUCT_VARIANTS)
+        for f in ("calculated_weight", "map_price")
+    ),
+    *(
+        Widening(("variants",), f, "add-string", _SAME_AS_PRODUCT_VARIANTS)
+        for f in ("gtin", "mpn", "image_url")
+    ),
     # v2 dates -> ISO 8601 date-time.
     *(
         Widening(("orders",), f, "date-time", _V2_DATE)

@@ -12,7 +12,7 @@ from bigcommerce_sandbox.http import Response, json_response
 if TYPE_CHECKING:
     from bigcommerce_sandbox.app import Sandbox
 
-_STORE = re.compile(r"^/__admin/stores/([^/]+)/([a-z_]+)/(edit|create|truth)$")
+_STORE = re.compile(r"^/__admin/stores/([^/]+)/([a-z_]+)/(edit|create|delete|truth)$")
 _TOKENS = re.compile(r"^/__admin/stores/([^/]+)/tokens$")
 
 
@@ -37,6 +37,12 @@ def _route(sb: Sandbox, method: str, path: str, data: dict[str, Any]) -> Respons
         op = m.group(3)
         if op == "truth" and method == "GET":
             return json_response(sb.truth(m.group(2), store_index=index))
+        if op == "delete" and method == "POST":
+            ids = data.get("ids")
+            if ids is not None and not (isinstance(ids, list) and all(type(i) is int for i in ids)):
+                raise ValueError("ids must be a list of integers")
+            count = int(data.get("count", 1))
+            return json_response({"ids": sb.delete(m.group(2), count, store_index=index, ids=ids)})
         if op in ("edit", "create") and method == "POST":
             fn = sb.edit if op == "edit" else sb.create
             return json_response(

@@ -141,6 +141,16 @@ class Sandbox:
     def create(self, resource: str, count: int, store_index: int = 0) -> list[int]:
         return self.stores[store_index].create(resource, count)
 
+    def delete(
+        self,
+        resource: str,
+        count: int = 1,
+        store_index: int = 0,
+        *,
+        ids: list[int] | None = None,
+    ) -> list[int]:
+        return self.stores[store_index].delete(resource, count, ids)
+
     def truth(self, resource: str, store_index: int = 0) -> list[dict[str, Any]]:
         return self.stores[store_index].truth(resource)
 
@@ -192,9 +202,13 @@ class Sandbox:
         version = path[1:3]
         route, args, other = routes.match(method, path)
         label = f"{method} {route.template if route else path}"
-        resp, fault = self._api(
-            route, args, other, method, hash_, path, query, headers, body, version
-        )
+        self._stats.arrived()
+        try:
+            resp, fault = self._api(
+                route, args, other, method, hash_, path, query, headers, body, version
+            )
+        finally:
+            self._stats.answered()
         self._stats.record(label, "dropped" if fault == "drop" else resp.status)
         return resp, fault
 

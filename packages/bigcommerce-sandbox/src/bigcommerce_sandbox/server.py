@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from typing_extensions import override
+
 from bigcommerce_sandbox import admin
 from bigcommerce_sandbox.dates import http_date
 from bigcommerce_sandbox.http import Response
@@ -37,6 +39,7 @@ class SandboxServer(ThreadingHTTPServer):
         self._live_lock = threading.Lock()
         super().__init__(address, Handler)
 
+    @override
     def process_request(self, request: Any, client_address: Any) -> None:
         t = threading.Thread(
             target=self._serve_one, args=(request, client_address), daemon=True, name="sandbox-conn"
@@ -71,6 +74,7 @@ class Handler(BaseHTTPRequestHandler):
     server: SandboxServer
     timeout = 120
 
+    @override
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.sandbox.options.verbose:
             super().log_message(format, *args)

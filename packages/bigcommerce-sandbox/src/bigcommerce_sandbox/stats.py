@@ -1,4 +1,8 @@
-"""Request counters that tests and benchmarks read to count calls and faults."""
+"""Request counters that tests and benchmarks read to count calls and faults.
+
+`max_in_flight` is the most API requests the store was serving at once since the last
+reset (from arrival to answer, latency included): how many a client keeps in flight.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 class Stats:
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._in_flight = 0
         self.reset()
 
     def reset(self) -> None:
@@ -17,6 +22,16 @@ class Stats:
             self._by_endpoint: dict[str, dict[str, int]] = {}
             self._throttled = 0
             self._faults = {"error": 0, "drop": 0, "truncate": 0}
+            self._max_in_flight = self._in_flight
+
+    def arrived(self) -> None:
+        with self._lock:
+            self._in_flight += 1
+            self._max_in_flight = max(self._max_in_flight, self._in_flight)
+
+    def answered(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
 
     def record(self, endpoint: str, status: int | str) -> None:
         with self._lock:
@@ -37,4 +52,5 @@ class Stats:
                 "by_endpoint": {k: dict(v) for k, v in self._by_endpoint.items()},
                 "throttled": self._throttled,
                 "faults": dict(self._faults),
+                "max_in_flight": self._max_in_flight,
             }

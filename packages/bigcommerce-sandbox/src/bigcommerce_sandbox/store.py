@@ -25,6 +25,9 @@ from bigcommerce_sandbox.state import Row, Table
 
 _encoder = msgspec.json.Encoder()
 
+DELETABLE_CHILDREN = frozenset(("variants",))
+"""Child types the admin API deletes one record at a time (others go with their parent)."""
+
 
 def store_hash(seed: int, index: int) -> str:
     return hashlib.sha1(f"store:{seed}:{index}".encode(), usedforsecurity=False).hexdigest()[:10]
@@ -111,6 +114,33 @@ class Store:
             # would silently change records that were not edited.
             return [table.append(now, r.choice(spec.statuses)) for _ in range(count)]
 
+    def delete(self, resource: str, count: int, ids: list[int] | None = None) -> list[int]:
+        """Delete `count` live records, as the store's DELETE endpoints would.
+
+        A table's record leaves every list (its embedded children with it); a child type
+        that can be deleted on its own (``DELETABLE_CHILDREN``) loses single records
+        while the parent stays unchanged (its ``date_modified`` does not move, so only a
+        sweep of ids can tell). ``ids`` names the records instead of picking at random.
+        """
+        with self.lock:
+            self._mutations += 1
+            r = random.Random(self.seed * 41 + self._mutations)
+            if resource in DELETABLE_CHILDREN:
+                parent, fn = resources.CHILDREN[resource]
+                live = [
+                    child["id"] for row in self.tables[parent].rows() for child in fn(self.ctx, row)
+                ]
+                picked = _pick(r, live, count, ids)
+                self.ctx.removed.setdefault(resource, set()).update(picked)
+                self._cache.clear()
+                return picked
+            table, _ = self._table(resource)
+            alive = [table.base + p for p in range(len(table)) if not table.deleted[p]]
+            positions = [ident - table.base for ident in _pick(r, alive, count, ids)]
+            for p in positions:
+                table.deleted[p] = 1
+            return [table.base + p for p in positions]
+
     def truth(self, resource: str) -> list[dict[str, Any]]:
         with self.lock:
             if resource in resources.TABLES:
@@ -127,6 +157,15 @@ class Store:
                     for child in fn(self.ctx, row)
                 ]
             raise KeyError(resource)
+
+
+def _pick(r: random.Random, live: list[int], count: int, ids: list[int] | None) -> list[int]:
+    if ids is None:
+        return sorted(r.sample(live, min(count, len(live))))
+    unknown = sorted(set(ids) - set(live))
+    if unknown:
+        raise KeyError(f"no live records with ids {unknown}")
+    return sorted(set(ids))
 
 
 def _key(record: dict[str, Any], keys: tuple[str, ...]) -> Any:

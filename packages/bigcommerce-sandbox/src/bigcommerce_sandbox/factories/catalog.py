@@ -63,7 +63,10 @@ def price_of(ctx: Ctx, row: Row) -> float:
 def variants(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
     price = price_of(ctx, row)
     out = []
+    removed = ctx.removed.get("variants", ())
     for k, vid in enumerate(child_ids(row.id, n_variants(ctx, row.id))):
+        if vid in removed:
+            continue
         r = fake.rng(ctx.seed, "variant", vid, row.version)
         vprice = round(price + k * 2.5, 2)
         out.append(

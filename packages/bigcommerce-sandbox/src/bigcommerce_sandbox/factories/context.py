@@ -14,6 +14,8 @@ class Ctx:
     n_customers: int
     n_brands: int
     n_categories: int
+    removed: dict[str, set[int]] = dataclasses.field(default_factory=dict, compare=False)
+    """Child records deleted one by one (admin `delete`), by child type: factories skip them."""
 
     def v2(self, path: str) -> str:
         return f"{self.base_url}/stores/{self.store_hash}/v2{path}"
