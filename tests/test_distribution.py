@@ -69,4 +69,4 @@ def test_the_release_workflow_publishes_it_to_pypi() -> None:
     build = "\n".join(str(step.get("run", "")) for step in jobs["build"]["steps"])
     assert "python -m build" in build
     assert "release tag $TAG is not version" in build  # a tag that is not the version stops it
-    assert "tap-bigcommerce\" --about" in build  # the built wheel installs and runs
+    assert 'tap-bigcommerce" --about' in build  # the built wheel installs and runs
