@@ -117,7 +117,9 @@ def test_no_oas_only_keywords_remain() -> None:
         def walk(node: dict[str, Any], where: str, *, name: str = name) -> None:
             extra = set(node) - allowed
             assert not extra, f"{name}: {where} has {sorted(extra)}"
-            assert node.get("format", "date-time") in ("date-time", "date")
+            assert node.get("format", "date-time") in ("date-time", "date", "x-singer.decimal")
+            if node.get("format") == "x-singer.decimal":
+                assert set(_types(node)) == {"string", "null"}, f"{name}: {where}"
             for key, sub in node.get("properties", {}).items():
                 walk(sub, f"{where}.{key}")
             if "items" in node:
@@ -195,7 +197,7 @@ def test_v2_dates_are_only_the_listed_ones() -> None:
         schema = load_schema(source.name)
 
         def walk(node: dict[str, Any], path: str, *, stream: str = source.name) -> None:
-            if "format" in node:
+            if node.get("format", "x-singer.decimal") != "x-singer.decimal":
                 assert (stream, path) in listed, f"{stream}.{path}: unlisted v2 date format"
             for key, sub in node.get("properties", {}).items():
                 walk(sub, f"{path}.{key}" if path else key)
@@ -379,3 +381,31 @@ def test_descriptions_only_at_the_top() -> None:
             assert "description" not in sub
         for sub in prop.get("items", {}).get("properties", {}).values():
             assert "description" not in sub
+
+
+def test_money_is_decimal_text_and_ids_stay_text() -> None:
+    """Decimal strings carry x-singer.decimal, which SQL targets load as numeric columns."""
+    decimal = {"type": ["string", "null"], "format": "x-singer.decimal"}
+
+    def declared(stream: str, path: str) -> dict[str, Any]:
+        prop = dict(_at(load_schema(stream), path))
+        prop.pop("description", None)
+        return prop
+
+    for stream, path in [
+        ("orders", "total_inc_tax"),
+        ("orders", "subtotal_ex_tax"),
+        ("orders", "currency_exchange_rate"),
+        ("orders", "consignments.shipping[].cost_inc_tax"),
+        ("order_products", "price_inc_tax"),
+        ("order_products", "base_price"),
+        ("order_shipping_addresses", "cost_ex_tax"),
+        ("order_taxes", "rate"),
+        ("order_coupons", "amount"),
+        ("currencies", "currency_exchange_rate"),
+        ("product_bulk_pricing_rules", "amount"),
+    ]:
+        assert declared(stream, path) == decimal, (stream, path)
+    # An id the spec allows as a string or a number is not a quantity.
+    assert declared("orders", "payment_provider_id") == {"type": ["string", "null"]}
+    assert declared("orders", "customer_message") == {"type": ["string", "null"]}

@@ -17,11 +17,23 @@ from bigcommerce_sandbox import Sandbox, SandboxOptions
 
 from tests.e2e.meltano import MeltanoProject, MeltanoRun
 from tests.e2e.postgres import PostgresServer
-from tests.e2e.warehouse import Warehouse, check_against_truth
+from tests.e2e.warehouse import Warehouse, check_against_truth, check_decimals
 
 PIPELINE = ("tap-bigcommerce", "target-postgres")
 STATE_ID = "dev:tap-bigcommerce-to-target-postgres"
 PARENTS = ("orders", "products", "customers")
+MONEY = {
+    "orders": [
+        "total_inc_tax",
+        "subtotal_ex_tax",
+        "shipping_cost_inc_tax",
+        "currency_exchange_rate",
+    ],
+    "order_products": ["price_inc_tax", "base_total", "total_tax"],
+    "order_shipping_addresses": ["cost_inc_tax"],
+    "products": ["price", "cost_price"],
+    "product_variants": ["price"],
+}
 
 
 @pytest.fixture
@@ -70,6 +82,8 @@ def test_full_then_incremental_sync_into_postgres(
     first = run(project, sandbox)
     counts = check_against_truth(warehouse, sandbox, store, [first])
     assert counts["orders"] == len(sandbox.truth("orders")) > 60
+    # Money loads as numeric, every digit kept: v2 decimal strings and v3 numbers alike.
+    assert check_decimals(warehouse, [first], MONEY) > 100
     assert project.state(STATE_ID)["singer_state"] == first.final_state
 
     edited = {resource: sandbox.edit(resource, 10) for resource in PARENTS}

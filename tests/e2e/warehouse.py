@@ -74,6 +74,47 @@ class Warehouse:
         rows = self.server.query(sql, self.database)
         return {row[0]: int(row[1]) for row in rows}
 
+    def column_types(self, table: str) -> dict[str, str]:
+        """column -> PostgreSQL data type, as information_schema names it."""
+        where = f"table_schema = '{self.schema}' AND table_name = '{table}'"
+        sql = f"SELECT column_name, data_type FROM information_schema.columns WHERE {where}"  # noqa: S608
+        return {row[0]: row[1] for row in self.server.query(sql, self.database)}
+
+    def texts(self, table: str, column: str, key: str = "id") -> dict[str, str]:
+        """key -> the column's value as PostgreSQL prints it (numeric keeps its scale)."""
+        sql = (
+            f'SELECT "{key}"::text, "{column}"::text FROM "{self.schema}"."{table}" '  # noqa: S608
+            f'WHERE "{column}" IS NOT NULL'
+        )
+        return {row[0]: row[1] for row in self.server.query(sql, self.database)}
+
+
+def check_decimals(
+    warehouse: Warehouse, runs: list[MeltanoRun], columns: dict[str, list[str]]
+) -> int:
+    """Assert that money columns are numeric and hold exactly the digits the tap emitted.
+
+    Returns how many values were compared. The tap emits the decimal text the store
+    sent ("54.0000"); a numeric column keeps its scale, so its text must be the same.
+    """
+    compared = 0
+    for table, names in columns.items():
+        types = warehouse.column_types(table)
+        for column in names:
+            assert types.get(column) == "numeric", f"{table}.{column}: {types.get(column)}"
+            emitted = {
+                str(record["id"]): record[column]
+                for run in runs
+                for record in run.records(table)
+                if record.get(column) is not None
+            }
+            loaded = warehouse.texts(table, column)
+            assert emitted, f"{table}.{column}: the tap emitted no value to compare"
+            for key, value in emitted.items():
+                assert loaded.get(key) == str(value), (table, column, key, value, loaded.get(key))
+            compared += len(emitted)
+    return compared
+
 
 def emitted_keys(runs: list[MeltanoRun], stream: str, key_properties: list[str]) -> set[Key]:
     return {

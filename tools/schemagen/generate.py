@@ -15,8 +15,9 @@ What the translation does, in order:
 2. normalise it: resolve ``$ref`` (local and relative-file), merge ``allOf`` (union of properties,
    combined ``required``), fold ``anyOf``/``oneOf`` into one schema (objects merge their properties,
    scalars become a type list), turn OAS ``nullable``/``x-nullable`` into a ``"null"`` type, keep
-   ``format`` only for ``date-time`` and ``date``, drop every other keyword (enums included: real
-   stores send values outside them), cut recursive references with an object without properties;
+   ``format`` only for ``date-time`` and ``date``, mark decimal text ``x-singer.decimal``
+   (``decimals``), drop every other keyword (enums included: real stores send values outside
+   them), cut recursive references with an object without properties;
 3. apply the stream's grafts and the ``sources.WIDENINGS`` table;
 4. emit Singer-friendly JSON Schema: every property nullable except the stream's primary keys,
    ``additionalProperties`` left open, descriptions (one line) only on top-level properties;
@@ -40,6 +41,12 @@ from urllib.parse import unquote
 import yaml
 
 from tap_bigcommerce.schemas.embeddings import EMBEDDINGS, Embedding
+from tools.schemagen.decimals import (
+    DECIMAL_FORMAT,
+    is_decimal_text,
+    merges_decimal,
+    mixes_text_and_numbers,
+)
 from tools.schemagen.sources import STREAMS, WIDENINGS, Graft, StreamSource, Widening
 
 Schema = dict[str, Any]
@@ -178,6 +185,12 @@ class Normaliser:
                 alt = union([self.normalise(sub, base, stack) for sub in alternatives])
                 result = merge_all_of([result, alt]) if result else alt
 
+        if (
+            "format" not in result
+            and mixes_text_and_numbers(_types_of(result) or [])
+            and is_decimal_text(node)
+        ):
+            result["format"] = DECIMAL_FORMAT
         if "type" not in result and "properties" in result:
             result["type"] = "object"
         elif "type" not in result and "items" in result:
@@ -219,6 +232,8 @@ class Normaliser:
         fmt = node.get("format")
         if isinstance(fmt, str) and fmt in KEPT_FORMATS:
             out["format"] = fmt
+        elif _types_of(out) == ["string"] and is_decimal_text(node):
+            out["format"] = DECIMAL_FORMAT
         if infer and "type" not in out and isinstance(node.get("additionalProperties"), Mapping):
             out["type"] = "object"
         return out
@@ -457,7 +472,8 @@ def _one_scalar_type(types: Any) -> Any:
     The specs declare some decimals as ``anyOf`` string/number (v2 sends money as
     strings). A column that mixes types loads badly into warehouses and fails the
     SDK's numeric checks; text loses no digit, and the tap sends a number found in
-    such a field as its JSON text (``records.FieldPlan``).
+    such a field as its JSON text (``records.FieldPlan``). Where the spec documents a
+    decimal, the text carries ``x-singer.decimal`` and loads as a numeric column.
     """
     if not isinstance(types, list) or "string" not in types or {"object", "array"} & set(types):
         return types
@@ -532,7 +548,8 @@ def _merged_property(kept: Schema, other: Schema) -> Schema:
     """One declaration accepting what either does: properties united, types united.
 
     A string on either side makes the field text (``_one_scalar_type``), as a declared
-    string-or-number does; a ``format`` on either side of a text field is kept.
+    string-or-number does; a ``format`` on either side of a text field is kept, and a
+    string against a ``number`` is decimal text (``decimals.merges_decimal``).
     """
     types_a, types_b = _types_of(kept), _types_of(other)
     if types_a is None or types_b is None:
@@ -541,6 +558,8 @@ def _merged_property(kept: Schema, other: Schema) -> Schema:
     _set_types(merged, [*types_a, *types_b])
     _set_types(merged, _one_scalar_type(_types_of(merged)))
     formats = {s["format"] for s in (kept, other) if "format" in s}
+    if not formats and merges_decimal(types_a, types_b):
+        formats = {DECIMAL_FORMAT}
     if len(formats) == 1 and set(_types_of(merged) or []) <= {"string", "null"}:
         merged["format"] = formats.pop()
     if "properties" in kept or "properties" in other:

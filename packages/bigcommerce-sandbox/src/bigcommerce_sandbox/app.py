@@ -118,10 +118,21 @@ class Sandbox:
         }
 
     def cli_config(self) -> dict[str, Any]:
-        return {
-            **self.tap_config(0),
-            "stores": [self.tap_config(i) for i in range(len(self.stores))],
+        """A config the tap accepts as it is: one store's settings, or `stores` for several.
+
+        The tap takes `store_hash` or `stores`, never both, and a `stores` entry carries
+        only what differs per store (hash and token); the URLs and the OAuth app are shared.
+        """
+        if len(self.stores) <= 1:
+            return self.tap_config(0)
+        shared = {
+            k: v for k, v in self.tap_config(0).items() if k not in ("store_hash", "access_token")
         }
+        stores = [
+            {"store_hash": store.hash, "access_token": self.store_token(i)}
+            for i, store in enumerate(self.stores)
+        ]
+        return {**shared, "stores": stores}
 
     # admin operations ----------------------------------------------------------
     def edit(self, resource: str, count: int, store_index: int = 0) -> list[int]:
