@@ -9,6 +9,7 @@ import typing as t
 
 import pytest
 
+from benchmarks.minimum import SETTINGS_ENDPOINTS
 from tests.sandbox.conftest import Api
 from tests.sandbox.spec import errors, load, response_pointer
 from tests.sandbox.test_schemas import declared, present
@@ -79,21 +80,9 @@ CASES: list[tuple[str, str, str, dict[str, t.Any]]] = [
         )
     ),
     *(
-        (SETTINGS, f"/settings/{part}", f"/v3/settings/{part}", query)
-        for part in (
-            "store/profile",
-            "catalog",
-            "inventory",
-            "inventory/notifications",
-            "logo",
-            "storefront/category",
-            "storefront/product",
-            "storefront/search",
-            "storefront/security",
-            "storefront/seo",
-            "storefront/status",
-            "store/units-of-measurement",
-        )
+        (SETTINGS, path.removeprefix("/v3"), path, query)
+        for path, channels in SETTINGS_ENDPOINTS
+        if channels == "param"
         for query in ({}, {"channel_id": 1})
     ),
     (SETTINGS, "/settings/store/locale", "/v3/settings/store/locale", {}),
