@@ -33,6 +33,11 @@ from tap_bigcommerce.reading.verify import check_keyset_page
 
 QUEUED_PAGES = 4
 
+SWEEP_PAGES_PER_RANGE = 8
+"""A sweep lists every id of a table in the background of a run: fewer, longer ranges
+than a read's, since each range's partly filled last page is a request that lists
+nothing new (a read needs the parallelism more)."""
+
 
 class IdListing(abc.ABC):
     """How a sweep lists a list's ids, and checks whether some ids still exist."""
@@ -115,7 +120,9 @@ class V3IdKeyset(IdListing):
         workers = source.store.parallel_parts()
         producers = [
             functools.partial(self._range, source, params, after, up_to)
-            for after, up_to in split_id_range(low, high - 1, first, last, workers=workers)
+            for after, up_to in split_id_range(
+                low, high - 1, first, last, workers=workers, min_pages=SWEEP_PAGES_PER_RANGE
+            )
         ]
         yield from merge_concurrently(producers, workers=workers, buffer=QUEUED_PAGES)
 

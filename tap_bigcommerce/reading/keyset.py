@@ -169,11 +169,12 @@ def split_id_range(
     last: Sequence[Mapping[str, t.Any]],
     *,
     workers: int,
+    min_pages: int = MIN_PAGES_PER_RANGE,
 ) -> list[tuple[int, int]]:
     """Split `(after_id, up_to_id]` into ranges worth reading concurrently.
 
     The density of ids seen in the first and last pages estimates how many pages
-    the middle holds; each range gets at least MIN_PAGES_PER_RANGE of them, so the
+    the middle holds; each range gets at least `min_pages` of them, so the
     partly filled last page of each range adds at most a few percent of requests.
     """
     if up_to_id <= after_id:
@@ -184,7 +185,7 @@ def split_id_range(
         span_seen += max(ids) - min(ids) + 1
     density = (len(first) + len(last)) / max(span_seen, 1)
     estimated_pages = (up_to_id - after_id) * density / PAGE_SIZE
-    count = max(1, min(workers, int(estimated_pages // MIN_PAGES_PER_RANGE)))
+    count = max(1, min(workers, int(estimated_pages // min_pages)))
     step = (up_to_id - after_id) / count
     bounds = [after_id + round(step * i) for i in range(count)] + [up_to_id]
     return [(bounds[i], bounds[i + 1]) for i in range(count) if bounds[i + 1] > bounds[i]]
