@@ -28,6 +28,14 @@ def window_params(window: Window, field: str = "date_modified") -> dict[str, t.A
     return params
 
 
+def v2_window_params(window: Window) -> dict[str, t.Any]:
+    """The v2 filters (`min_date_modified`, `max_date_modified`, inclusive) that select a window."""
+    params: dict[str, t.Any] = {"max_date_modified": format_timestamp(window.end)}
+    if window.start is not None:
+        params["min_date_modified"] = format_timestamp(window.start)
+    return params
+
+
 def cursor_pages(
     source: PageSource,
     path: str,

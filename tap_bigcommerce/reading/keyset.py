@@ -20,9 +20,8 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from typing_extensions import override
 
-from tap_bigcommerce.dates import format_timestamp
 from tap_bigcommerce.errors import InvalidResponseError
-from tap_bigcommerce.reading.cursor import window_params
+from tap_bigcommerce.reading.cursor import v2_window_params, window_params
 from tap_bigcommerce.reading.pager import Pager, VerifiedPager
 from tap_bigcommerce.reading.pages import PAGE_SIZE, Page, PageSource, expect_list, expect_v3
 from tap_bigcommerce.reading.parallel import merge_concurrently
@@ -227,10 +226,7 @@ class V2Keyset(KeysetPager):
     def count_window(self, source: PageSource, window: Window) -> int | None:
         if not self.counted:
             return None
-        params: dict[str, t.Any] = {"max_date_modified": format_timestamp(window.end)}
-        if window.start is not None:
-            params["min_date_modified"] = format_timestamp(window.start)
-        body = source.get(params, path=f"{source.path}/count")
+        body = source.get(v2_window_params(window), path=f"{source.path}/count")
         count = body.get("count") if isinstance(body, dict) else None
         if type(count) is not int:
             raise InvalidResponseError(
@@ -251,13 +247,11 @@ class V2Keyset(KeysetPager):
     ) -> Page:
         params: dict[str, t.Any] = {
             **self.params,
-            "max_date_modified": format_timestamp(window.end),
+            **v2_window_params(window),
             "sort": "id:desc" if descending else "id:asc",
             "limit": PAGE_SIZE,
             "min_id": after_id + 1,
         }
-        if window.start is not None:
-            params["min_date_modified"] = format_timestamp(window.start)
         if up_to_id is not None:
             params["max_id"] = up_to_id
         check = check_keyset_page(PAGE_SIZE, after_id, up_to_id, descending=descending)
@@ -287,14 +281,12 @@ class V3Keyset(KeysetPager):
         tally: Tally | None = None,
     ) -> Page:
         params: dict[str, t.Any] = {
-            "date_modified:max": format_timestamp(window.end),
+            **window_params(window),
             "sort": "id",
             "direction": "desc" if descending else "asc",
             "limit": PAGE_SIZE,
             "id:greater": after_id,
         }
-        if window.start is not None:
-            params["date_modified:min"] = format_timestamp(window.start)
         if up_to_id is not None:
             params["id:max"] = up_to_id
         params.update(self.params)
