@@ -27,6 +27,7 @@ import click
 from singer_sdk import Tap
 from singer_sdk.batch import Batcher
 from singer_sdk.exceptions import ConfigValidationError
+from singer_sdk.helpers._state import get_state_if_exists
 from singer_sdk.mapper import SameRecordTransform
 from typing_extensions import override
 
@@ -162,6 +163,31 @@ def set_bookmark_when_done(stream: Stream, context: Context | None, value: str) 
     markers = state.setdefault(_PROGRESS_MARKERS, dict(_PROGRESS_NOTE))
     markers["replication_key"] = stream.replication_key
     markers["replication_key_value"] = value
+
+
+def peek_context_state(stream: Stream, context: Context | None) -> Mapping[str, t.Any]:
+    """The stream's state for this partition as it stands, without creating it.
+
+    A read ahead of the stream's turn (`reading.ahead`) runs on its own thread while the
+    main thread writes STATE messages of the whole state: it may look, never write.
+    """
+    found = get_state_if_exists(stream.tap_state, stream.tap_stream_id, context)
+    return found if isinstance(found, Mapping) else {}
+
+
+def starting_value_ahead(stream: Stream, context: Context | None) -> t.Any:
+    """The starting replication value the SDK's sync of the partition will write, read
+    without writing it: the bookmark of the same key, or `start_date` if later (the
+    SDK's `write_starting_replication_value`)."""
+    state = peek_context_state(stream, context)
+    value = None
+    bookmark = state.get("replication_key_value")
+    if bookmark and state.get("replication_key") == stream.replication_key:
+        value = bookmark
+    start_date = stream.config.get("start_date")
+    if start_date:
+        value = stream.compare_start_date(value, start_date) if value else start_date
+    return value
 
 
 def discard_progress(stream: Stream, context: Context | None) -> None:

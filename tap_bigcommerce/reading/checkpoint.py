@@ -43,7 +43,11 @@ Position = list[t.Any]
 
 def saved_progress(stream: Stream, context: Context | None) -> dict[str, t.Any] | None:
     """The checkpoint the state holds for this stream and store, if it is well-formed."""
-    progress = stream.get_context_state(context).get(PROGRESS_KEY)
+    return valid_progress(stream.get_context_state(context).get(PROGRESS_KEY))
+
+
+def valid_progress(progress: object) -> dict[str, t.Any] | None:
+    """`progress` if it is a well-formed checkpoint, else None."""
     if not isinstance(progress, dict):
         return None
     sections = progress.get("sections")
@@ -133,8 +137,11 @@ class Checkpoint:
         window_start: str | None,
         window_end: str,
         resumed: dict[str, t.Any] | None = None,
+        sink: t.Callable[[dict[str, t.Any]], None] | None = None,
     ) -> None:
         self._stream = stream
+        self._sink = sink
+        """Where saves go instead of the state, for a read ahead of its turn (`ahead`)."""
         self._context = context
         self._window_start = window_start
         self._window_end = window_end
@@ -159,10 +166,12 @@ class Checkpoint:
     def save(self, *, without: Section | None = None) -> None:
         """Put the positions in the stream's state and write a STATE message.
 
-        `without`: a pass to leave out (restarted: the next run reads it whole).
+        `without`: a pass to leave out (restarted: the next run reads it whole). With a
+        sink, the positions go to it instead, to be put in the state later, in order
+        with the pages (`apply`).
         """
         stream = self._stream
-        if stream is None or stream.ABORT_AT_RECORD_COUNT is not None:
+        if self._sink is None and (stream is None or stream.ABORT_AT_RECORD_COUNT is not None):
             return  # a dry run keeps no state
         sections = {
             name: {"positions": [list(p) for p in section.positions.values()], "read": section.read}
@@ -172,14 +181,28 @@ class Checkpoint:
         for name, saved in self._resumed_sections.items():
             if name not in self._sections:
                 sections[name] = saved
-        stream.get_context_state(self._context)[PROGRESS_KEY] = {
+        saved = {
             "window_start": self._window_start,
             "window_end": self._window_end,
             "sections": sections,
         }
-        sdk_seam.write_state(stream)
+        if self._sink is not None:
+            self._sink(saved)
+        elif stream is not None:
+            apply(stream, self._context, saved)
+
+    @property
+    def saved_sections(self) -> dict[str, dict[str, t.Any]] | None:
+        """The sections the read resumed from (None: a fresh read)."""
+        return self._resumed_sections if self.resumed else None
 
     def done(self) -> None:
         """The whole window is read: its bookmark replaces the checkpoint."""
         if self._stream is not None:
             self._stream.get_context_state(self._context).pop(PROGRESS_KEY, None)
+
+
+def apply(stream: Stream, context: Context | None, saved: dict[str, t.Any]) -> None:
+    """Put a checkpoint in the stream's state and write a STATE message."""
+    stream.get_context_state(context)[PROGRESS_KEY] = saved
+    sdk_seam.write_state(stream)
