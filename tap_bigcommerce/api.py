@@ -11,7 +11,7 @@ import logging
 import threading
 import typing as t
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import backoff
@@ -85,6 +85,8 @@ class RequestStats:
     requests: int = 0
     retries: int = 0
     throttled: int = 0
+    by_stream: dict[str, int] = field(default_factory=dict)
+    """Requests per stream: streams read at once (`reading.ahead`) share the totals."""
 
 
 class StoreApi:
@@ -131,9 +133,12 @@ class StoreApi:
         self._session.mount("https://", adapter)
         self._session.headers.update({"Accept": "application/json", "User-Agent": user_agent})
 
-    def _count(self, field: str) -> None:
+    def _count(self, name: str, stream: str | None = None) -> None:
         with self._stats_lock:
-            setattr(self.stats, field, getattr(self.stats, field) + 1)
+            setattr(self.stats, name, getattr(self.stats, name) + 1)
+            if stream is not None:
+                by_stream = self.stats.by_stream
+                by_stream[stream] = by_stream.get(stream, 0) + 1
 
     def _backoff_delays(self) -> t.Iterator[float]:
         """Exponential delays with full jitter, capped, from the `backoff` library."""
@@ -172,7 +177,7 @@ class StoreApi:
             cancel.check()
             token = self.authenticator.current_token()
             turn = self.budget.acquire()
-            self._count("requests")
+            self._count("requests", stream)
             try:
                 with deadline(self._timeout) as slot:
                     response = self._session.get(

@@ -78,7 +78,7 @@ class Progress:
         self._clock = clock
         self._record_path = f", records written {record_path}" if record_path else ""
         self._started = self._last = clock()
-        self._first_request = api.stats.requests
+        self._first_request = api.stats.by_stream.get(stream, 0)
         self._lock = threading.Lock()
         self._record_rate = _RecentRate(clock)
         self._range_rate = _RecentRate(clock)
@@ -134,7 +134,7 @@ class Progress:
     def line(self, what: str) -> str:
         now = self._clock()
         elapsed = max(now - self._started, 1e-6)
-        requests = self._api.stats.requests - self._first_request
+        requests = self._api.stats.by_stream.get(self._stream, 0) - self._first_request
         budget = self._api.budget.view()
         parts = [
             f"Stream '{self._stream}' (store {self._store_hash}) {what}:",
