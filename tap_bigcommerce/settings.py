@@ -18,6 +18,7 @@ from tap_bigcommerce.dates import parse_timestamp
 
 DEFAULT_API_URL = "https://api.bigcommerce.com"
 DEFAULT_MAX_WORKERS = 32
+DEFAULT_READ_AHEAD_STREAMS = 3
 """A ceiling, not a target: the requests in flight follow the quota (`concurrency`)."""
 STORE_HASH_PATTERN = re.compile(r"^[a-z0-9]{1,64}$")
 
@@ -78,6 +79,16 @@ CORE_PROPERTIES = [
         "flight as the store's quota allows at its response time (about quota rate x "
         "response time), backs off when the store answers 429 or 5xx, and never exceeds "
         "this number. Lower it only to spare a slow network or a proxy (1 to 32).",
+    ),
+    th.Property(
+        "read_ahead_streams",
+        th.IntegerType,
+        default=DEFAULT_READ_AHEAD_STREAMS,
+        title="Streams read ahead",
+        description="How many of the next streams are read while one is written (0 to 16; "
+        "0 reads one stream at a time). Each stream's first requests wait on each other, "
+        "so reading the next ones meanwhile keeps the quota busy; each holds at most 8 "
+        "pages until its turn. Records are still written one stream after another.",
     ),
     th.Property(
         "rate_limit_reserve",
@@ -201,6 +212,11 @@ def _problems(config: t.Mapping[str, t.Any]) -> list[str]:
     workers = config.get("max_workers")
     if workers is not None and (isinstance(workers, bool) or not 1 <= workers <= 32):
         problems.append("max_workers: must be a whole number from 1 to 32.")
+    ahead = config.get("read_ahead_streams")
+    if ahead is not None and (
+        isinstance(ahead, bool) or not isinstance(ahead, int) or not 0 <= ahead <= 16
+    ):
+        problems.append("read_ahead_streams: must be a whole number from 0 to 16.")
     for name, (minimum, maximum, unit) in NUMBER_BOUNDS.items():
         value = config.get(name)
         if value is None:

@@ -30,11 +30,13 @@ from tap_bigcommerce.context import MissingScopes, StoreClock, StoreContext
 from tap_bigcommerce.errors import BigCommerceError, CancelledError
 from tap_bigcommerce.output import StateFlushingWriter
 from tap_bigcommerce.ratelimit import RateBudget
+from tap_bigcommerce.reading.ahead import ReadAheads
 from tap_bigcommerce.sdk_seam import CancellableTap
 from tap_bigcommerce.settings import (
     CORE_PROPERTIES,
     DEFAULT_API_URL,
     DEFAULT_MAX_WORKERS,
+    DEFAULT_READ_AHEAD_STREAMS,
     validate_settings,
 )
 from tap_bigcommerce.stores import STORES_PROPERTY, store_configs
@@ -117,6 +119,9 @@ class TapBigCommerce(CancellableTap):
             self._store_configs[store_config["store_hash"]] = store_config
         self._lock = threading.Lock()
         self._contexts: dict[str, StoreContext] = {}
+        self._read_aheads = ReadAheads(
+            depth=int(self.config.get("read_ahead_streams", DEFAULT_READ_AHEAD_STREAMS))
+        )
 
     @classmethod
     def _known_settings(cls) -> set[str]:
@@ -129,6 +134,19 @@ class TapBigCommerce(CancellableTap):
     def store_hashes(self) -> list[str]:
         """The stores this run reads, in the order configured."""
         return list(self._store_configs)
+
+    @property
+    def read_aheads(self) -> ReadAheads:
+        return self._read_aheads
+
+    def sync_order(self) -> list[Stream]:
+        """The streams `sync_all` syncs itself, in its order (children come with parents)."""
+        return [
+            stream
+            for stream in self.streams.values()
+            if (stream.selected or stream.has_selected_descendents)
+            and not stream.parent_stream_type
+        ]
 
     @override
     def discover_streams(self) -> list[Stream]:
@@ -195,6 +213,13 @@ class TapBigCommerce(CancellableTap):
         except (BigCommerceError, AuthError) as exc:
             cls.logger.error("%s", exc)
             sys.exit(1)
+        finally:
+            # Reads started ahead whose turn never came (a stream failed): their readers
+            # must stop before the interpreter waits for its threads. (None: the tap's
+            # settings were refused before there was anything to read.)
+            aheads = getattr(cls._running, "_read_aheads", None)
+            if aheads is not None:
+                aheads.close()
 
     @classmethod
     def _stop(cls, exc: CancelledError) -> t.NoReturn:

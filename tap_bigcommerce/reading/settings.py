@@ -18,6 +18,7 @@ with a warning naming the scope (an error with `strict_scopes`).
 
 from __future__ import annotations
 
+import threading
 import typing as t
 from collections.abc import Iterator, Mapping
 from typing import Literal
@@ -37,6 +38,8 @@ CHANNELS_SCOPE = "store_channel_settings_read_only"
 GLOBAL_CHANNEL = 0
 """The `channel_id` of a store's global (not channel-specific) settings record."""
 _SHARED_KEY = "storefront_channel_ids"
+_SHARED_LOCK = threading.Lock()
+"""Settings streams read ahead of their turn (`ahead`) ask at once: one reads the list."""
 
 ChannelStyle = Literal["param", "path"]
 
@@ -69,29 +72,35 @@ class _ChannelsSource:
 def storefront_channel_ids(source: PageSource) -> list[int]:
     """The ids of the store's storefront channels, read once per store and run."""
     shared = source.store.shared
-    if _SHARED_KEY not in shared:
-        try:
-            shared[_SHARED_KEY] = [
-                channel["id"]
-                for page in read_numbered_pages(_ChannelsSource(source))
-                for channel in page
-                if isinstance(channel, dict)
-                and channel.get("type") == "storefront"
-                and type(channel.get("id")) is int
-            ]
-        except MissingScopeError as exc:
-            if source.store.config.get("strict_scopes"):
-                raise
-            source.logger.warning(
-                "Store %s: the token lacks the scope `%s` (HTTP 403 on %s), so the settings "
-                "streams read the store-wide values only, not each channel's. Grant the "
-                "scope to read per-channel settings.",
-                source.store.store_hash,
-                exc.scope,
-                CHANNELS_PATH,
-            )
-            shared[_SHARED_KEY] = []
+    with _SHARED_LOCK:
+        if _SHARED_KEY not in shared:
+            _read_channel_ids(source, shared)
     return t.cast("list[int]", shared[_SHARED_KEY])
+
+
+def _read_channel_ids(source: PageSource, shared: dict[str, t.Any]) -> None:
+    """The storefront channels' ids into `shared` (a token without the scope: none)."""
+    try:
+        shared[_SHARED_KEY] = [
+            channel["id"]
+            for page in read_numbered_pages(_ChannelsSource(source))
+            for channel in page
+            if isinstance(channel, dict)
+            and channel.get("type") == "storefront"
+            and type(channel.get("id")) is int
+        ]
+    except MissingScopeError as exc:
+        if source.store.config.get("strict_scopes"):
+            raise
+        source.logger.warning(
+            "Store %s: the token lacks the scope `%s` (HTTP 403 on %s), so the settings "
+            "streams read the store-wide values only, not each channel's. Grant the "
+            "scope to read per-channel settings.",
+            source.store.store_hash,
+            exc.scope,
+            CHANNELS_PATH,
+        )
+        shared[_SHARED_KEY] = []
 
 
 def settings_object(body: t.Any, source: PageSource, path: str) -> dict[str, t.Any]:

@@ -30,6 +30,7 @@ from tap_bigcommerce.dates import parse_timestamp
 from tap_bigcommerce.decoding import PageDecoder, Unsupported, embedded_child_keys
 from tap_bigcommerce.errors import BigCommerceError, MissingScopeError, NotFoundError
 from tap_bigcommerce.keys import RecordKeys
+from tap_bigcommerce.reading.checkpoint import apply as apply_checkpoint
 from tap_bigcommerce.reading.children import ChildFanOut
 from tap_bigcommerce.reading.progress import Progress
 from tap_bigcommerce.reading.sweep import start_sweep
@@ -43,8 +44,10 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_bigcommerce.context import StoreContext, StoreContexts
+    from tap_bigcommerce.reading.ahead import ReadAhead
     from tap_bigcommerce.reading.pager import ChildPager, Pager
     from tap_bigcommerce.reading.pages import Page
+    from tap_bigcommerce.reading.windows import Window
 
 STORE_HASH_PROPERTY = {
     "type": ["string"],
@@ -262,23 +265,19 @@ class BigCommerceStream(Stream):
             raise BigCommerceError(f"Stream '{self.name}' was synced without a store context.")
         store = self._stores.store_context(context["store_hash"])
         self.enter_store(store)
+        ahead = self._read_ahead(store)
         if self.scope in store.scopes:
+            if ahead is not None:
+                ahead.close()
             return
-        progress = Progress(
-            stream=self.name,
-            store_hash=store.store_hash,
-            api=store.api,
-            logger=self.logger,
-            interval=float(self.config.get("progress_interval_seconds", 30)),
-            record_path=sdk_seam.record_path_name(self._direct is not None, self.config),
-        )
+        progress = ahead.progress if ahead is not None else self.new_progress(store)
         fan_out, direct = self._fan_out, self._direct
         limit = self.ABORT_AT_RECORD_COUNT
         finished = False
         sweep = start_sweep(self, context)  # deletes (`reading.sweep`)
         try:
             yielded = 0
-            for page in self._pages(context, store, progress):
+            for page in self._pages(context, store, progress, ahead):
                 progress.page()
                 self.prepare_page(page)
                 if sweep is not None:
@@ -329,13 +328,65 @@ class BigCommerceStream(Stream):
             if fan_out is not None and (last_store or not finished):
                 fan_out.close()
 
-    def _pages(self, context: Context, store: StoreContext, progress: Progress) -> Iterator[Page]:
+    def new_progress(self, store: StoreContext) -> Progress:
+        """The progress line of one read of the store."""
+        return Progress(
+            stream=self.name,
+            store_hash=store.store_hash,
+            api=store.api,
+            logger=self.logger,
+            interval=float(self.config.get("progress_interval_seconds", 30)),
+            record_path=sdk_seam.record_path_name(self._direct is not None, self.config),
+        )
+
+    def read(self, store: StoreContext, window: Window | None) -> Iterator[Page]:
+        """The pages of one read of the store (of the window, when windowed)."""
+        del store  # entered: `enter_store`
+        return t.cast("Pager", self.pager).pages(self, window)
+
+    def _read_ahead(self, store: StoreContext) -> ReadAhead | None:
+        """This read, if it was started ahead of its turn; and the next streams' reads begin.
+
+        Not in a dry run (`--test`: a few records of each stream, then stop) nor with a
+        single worker (`max_workers: 1`: one request at a time, in order).
+        """
+        stores = self._stores
+        aheads = stores.read_aheads
+        if aheads.depth <= 0 or self.ABORT_AT_RECORD_COUNT is not None or store.max_workers <= 1:
+            return None
+        mine = aheads.take(self.name, store.store_hash)
+        first = stores.store_context(stores.store_hashes[0])
+        aheads.start_after(self.name, stores.sync_order(), first, {"store_hash": first.store_hash})
+        return mine
+
+    def _pages(
+        self,
+        context: Context,
+        store: StoreContext,
+        progress: Progress,
+        ahead: ReadAhead | None,
+    ) -> Iterator[Page]:
         pager = t.cast("Pager", self.pager)
         if not pager.windowed:
-            yield from pager.pages(self, None)
+            if ahead is not None:
+                yield from ahead.pages(lambda saved: None)  # unwindowed reads save nothing
+            else:
+                yield from pager.pages(self, None)
             return
         window = open_window(self, context, store)
+        if ahead is not None and not ahead.matches(window):
+            self.logger.info(
+                "Stream '%s' (store %s): the read started ahead was of another window; "
+                "reading this one on its turn.",
+                self.name,
+                store.store_hash,
+            )
+            ahead.close()
+            ahead = None
         window.checkpoint.progress = progress
         if not window.is_empty:
-            yield from pager.pages(self, window)
+            if ahead is not None:
+                yield from ahead.pages(functools.partial(apply_checkpoint, self, context))
+            else:
+                yield from pager.pages(self, window)
         commit_window(self, context, window)

@@ -1,0 +1,228 @@
+"""Reading the next streams before their turn, so that a run's streams overlap.
+
+The SDK syncs one stream after another, and every stream opens with requests that wait
+on each other: a keyset list's first page, then its last page, then the ranges between;
+a cursor list's first page, then its parts. At a second per request that is seconds per
+stream in which the quota sits idle, and a run of many small streams is mostly such
+waits. So while one stream is written, the next few are already read, on threads of
+their own, sharing the store's rate budget: each holds at most `PAGES_AHEAD` pages until
+its turn, so memory stays bounded.
+
+A read ahead writes nothing. The main thread writes every message, in the SDK's order:
+the read's pages wait in a queue, and its checkpoint saves (`checkpoint`) wait there with
+them, to be put in the state once the pages before them are written, exactly as a read on
+its turn does. Its window is the one its turn will open, predicted from the state without
+writing to it (`sdk_seam.starting_value_ahead`), and compared when the turn comes: a read
+whose window differs is dropped and the stream is read on its turn as before (only its
+requests are lost).
+
+Only a stream's first store is read ahead: a stream object reads one store at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import typing as t
+from collections.abc import Callable, Iterator
+
+from tap_bigcommerce import cancel, sdk_seam
+from tap_bigcommerce.dates import format_timestamp, parse_timestamp
+from tap_bigcommerce.reading.checkpoint import PROGRESS_KEY, Checkpoint, valid_progress
+from tap_bigcommerce.reading.windows import Window
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+    from tap_bigcommerce.context import StoreContext
+    from tap_bigcommerce.reading.pages import Page
+    from tap_bigcommerce.reading.progress import Progress
+
+PAGES_AHEAD = 8
+"""Pages a read ahead may hold before its turn (a page of orders is a few MB)."""
+POLL_SECONDS = 0.2
+"""Longest wait on the queue before checking for cancellation or a stop."""
+
+_PAGE, _SAVE, _ERROR, _END = "page", "save", "error", "end"
+
+
+class AheadSource(t.Protocol):
+    """What a read ahead needs of its stream (`streams.base.BigCommerceStream`)."""
+
+    name: str
+    logger: logging.Logger
+
+    def enter_store(self, store: StoreContext) -> None: ...
+
+    def new_progress(self, store: StoreContext) -> Progress: ...
+
+    def read(self, store: StoreContext, window: Window | None) -> Iterator[Page]: ...
+
+
+def predicted_window(
+    stream: t.Any, context: Context, store: StoreContext, sink: Callable[[dict[str, t.Any]], None]
+) -> Window:
+    """The window `windows.open_window` will open for the stream, read without writing state.
+
+    Its checkpoint sends saves to `sink` instead of the state.
+    """
+    value = sdk_seam.starting_value_ahead(stream, context)
+    start = parse_timestamp(str(value)) if value else None
+    start_text = format_timestamp(start) if start else None
+    saved = valid_progress(sdk_seam.peek_context_state(stream, context).get(PROGRESS_KEY))
+    resumed = saved if saved is not None and saved.get("window_start") == start_text else None
+    end_text = (
+        resumed["window_end"] if resumed is not None else format_timestamp(store.clock.window_end())
+    )
+    checkpoint = Checkpoint(
+        stream, context, window_start=start_text, window_end=end_text, resumed=resumed, sink=sink
+    )
+    return Window(start=start, end=parse_timestamp(end_text), checkpoint=checkpoint)
+
+
+class ReadAhead:
+    """One stream's read of one store, started before its turn (see the module docstring)."""
+
+    def __init__(self, stream: AheadSource, context: Context, store: StoreContext) -> None:
+        self.stream_name = stream.name
+        self.store_hash = store.store_hash
+        self._items: queue.Queue[tuple[str, t.Any]] = queue.Queue()
+        self._room = threading.Semaphore(PAGES_AHEAD)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.progress = stream.new_progress(store)
+        self.window: Window | None = None
+        self._stream = stream
+        self._store = store
+        self._context = context
+
+    def start(self, *, windowed: bool) -> bool:
+        """Begin reading; False when there is nothing to read ahead (an empty window)."""
+        if windowed:
+            window = predicted_window(self._stream, self._context, self._store, self._save)
+            if window.is_empty:
+                return False
+            window.checkpoint.progress = self.progress
+            self.window = window
+        self._stream.enter_store(self._store)
+        self._stream.logger.info(
+            "Stream '%s' (store %s): read ahead of its turn, while earlier streams are "
+            "written (its records follow theirs).",
+            self.stream_name,
+            self.store_hash,
+        )
+        self._thread = threading.Thread(
+            target=self._run, name=f"ahead-{self.stream_name}", daemon=True
+        )
+        self._thread.start()
+        return True
+
+    def matches(self, window: Window | None) -> bool:
+        """Whether this read is of the window the stream's turn opened."""
+        ahead = self.window
+        if window is None or ahead is None:
+            return window is None and ahead is None
+        return (
+            ahead.start == window.start
+            and ahead.end == window.end
+            and ahead.checkpoint.saved_sections == window.checkpoint.saved_sections
+        )
+
+    def _save(self, saved: dict[str, t.Any]) -> None:
+        self._items.put((_SAVE, saved))
+
+    def _run(self) -> None:
+        pages = self._stream.read(self._store, self.window)
+        try:
+            for page in pages:
+                while not self._room.acquire(timeout=POLL_SECONDS):
+                    if self._stop.is_set():
+                        return
+                if self._stop.is_set():
+                    return
+                self._items.put((_PAGE, page))
+            self._items.put((_END, None))
+        except BaseException as exc:  # raised on the main thread, in its place
+            self._items.put((_ERROR, exc))
+        finally:
+            close = getattr(pages, "close", None)
+            if close is not None:
+                close()  # its parallel readers stop
+
+    def pages(self, apply_save: Callable[[dict[str, t.Any]], None]) -> Iterator[Page]:
+        """The read's pages, on the main thread; each save is applied where it was made."""
+        try:
+            while True:
+                kind, value = self._next()
+                if kind == _PAGE:
+                    self._room.release()
+                    yield value
+                elif kind == _SAVE:
+                    apply_save(value)
+                elif kind == _ERROR:
+                    raise value
+                else:
+                    return
+        finally:
+            self.close()
+
+    def _next(self) -> tuple[str, t.Any]:
+        while True:
+            cancel.check()
+            try:
+                return self._items.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                continue
+
+    def close(self) -> None:
+        """Stop reading (the read's requests in flight end on their own)."""
+        self._stop.set()
+
+
+class ReadAheads:
+    """The reads started ahead of their turn in one run, and which to start next."""
+
+    def __init__(self, *, depth: int) -> None:
+        self.depth = depth
+        """How many streams after the current one are read ahead (0: none)."""
+        self._lock = threading.Lock()
+        self._started: set[tuple[str, str]] = set()
+        self._waiting: dict[tuple[str, str], ReadAhead] = {}
+
+    def take(self, stream_name: str, store_hash: str) -> ReadAhead | None:
+        """The read started ahead for this stream and store, if any (once)."""
+        with self._lock:
+            return self._waiting.pop((stream_name, store_hash), None)
+
+    def start_after(
+        self,
+        current: str,
+        order: list[t.Any],
+        store: StoreContext,
+        context: Context,
+    ) -> None:
+        """Read ahead the `depth` streams that follow `current` in the run's `order`."""
+        if self.depth <= 0:
+            return
+        names = [stream.name for stream in order]
+        if current not in names:
+            return
+        following = order[names.index(current) + 1 :][: self.depth]
+        for stream in following:
+            key = (stream.name, store.store_hash)
+            with self._lock:
+                if key in self._started:
+                    continue
+                self._started.add(key)
+            ahead = ReadAhead(stream, dict(context), store)
+            if ahead.start(windowed=stream.pager.windowed):
+                with self._lock:
+                    self._waiting[key] = ahead
+
+    def close(self) -> None:
+        """Stop every read not taken (the run ends, or failed before their turn)."""
+        with self._lock:
+            waiting, self._waiting = list(self._waiting.values()), {}
+        for ahead in waiting:
+            ahead.close()
