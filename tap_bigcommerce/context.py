@@ -24,7 +24,6 @@ from tap_bigcommerce.errors import BigCommerceError, MissingScopeError, NotFound
 
 if t.TYPE_CHECKING:
     from tap_bigcommerce.api import StoreApi
-    from tap_bigcommerce.reading.ahead import ReadAheads
 
 CLOCK_PATH = "/v2/time"
 UNMETERED_PARTS = 4
@@ -187,10 +186,3 @@ class StoreContexts(t.Protocol):
     def store_hashes(self) -> list[str]: ...
 
     def store_context(self, store_hash: str) -> StoreContext: ...
-
-    @property
-    def read_aheads(self) -> ReadAheads:
-        """The reads of this run started before their stream's turn (`reading.ahead`)."""
-
-    def sync_order(self) -> list[t.Any]:
-        """The streams the SDK syncs itself, in the order it syncs them."""

@@ -28,6 +28,7 @@ import typing as t
 from collections.abc import Callable, Iterator
 
 from tap_bigcommerce import cancel, sdk_seam
+from tap_bigcommerce.context import StoreContexts
 from tap_bigcommerce.dates import format_timestamp, parse_timestamp
 from tap_bigcommerce.reading.checkpoint import PROGRESS_KEY, Checkpoint, valid_progress
 from tap_bigcommerce.reading.windows import Window
@@ -178,6 +179,17 @@ class ReadAhead:
     def close(self) -> None:
         """Stop reading (the read's requests in flight end on their own)."""
         self._stop.set()
+
+
+class AheadStores(StoreContexts, t.Protocol):
+    """What the streams need of the tap to read ahead: its reads and the SDK's order."""
+
+    @property
+    def read_aheads(self) -> ReadAheads: ...
+
+    def sync_order(self) -> list[t.Any]:
+        """The streams the SDK syncs itself, in the order it syncs them."""
+        ...
 
 
 class ReadAheads:

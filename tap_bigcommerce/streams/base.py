@@ -43,8 +43,8 @@ if t.TYPE_CHECKING:
     from singer_sdk import Tap, metrics
     from singer_sdk.helpers.types import Context
 
-    from tap_bigcommerce.context import StoreContext, StoreContexts
-    from tap_bigcommerce.reading.ahead import ReadAhead
+    from tap_bigcommerce.context import StoreContext
+    from tap_bigcommerce.reading.ahead import AheadStores, ReadAhead
     from tap_bigcommerce.reading.pager import ChildPager, Pager
     from tap_bigcommerce.reading.pages import Page
     from tap_bigcommerce.reading.windows import Window
@@ -93,7 +93,7 @@ class BigCommerceStream(Stream):
         schema = load_schema(self.name)
         schema.setdefault("properties", {})["store_hash"] = dict(STORE_HASH_PROPERTY)
         super().__init__(tap=tap, schema=schema)
-        self._stores = t.cast("StoreContexts", tap)
+        self._stores = t.cast("AheadStores", tap)
         self._writer = tap.message_writer
         self._field_plan = FieldPlan(schema, stream=self.name)
         self._keys = RecordKeys(
