@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 import zlib
 
+from bigcommerce_sandbox import stream
+
 FIRST_NAMES = (
     "Zoë",
     "Ångström",
@@ -96,6 +98,9 @@ ENGRAVINGS = (
 )
 
 
+Draws = random.Random | stream.Stream
+"""A record's generator: ``stream`` for the records served in bulk, ``rng`` elsewhere."""
+
 _KIND_CODES: dict[str, int] = {}
 
 
@@ -117,7 +122,7 @@ def money2(value: float) -> str:
     return f"{value:.4f}"
 
 
-def person(r: random.Random) -> tuple[str, str]:
+def person(r: Draws) -> tuple[str, str]:
     return r.choice(FIRST_NAMES), r.choice(LAST_NAMES)
 
 
@@ -129,7 +134,7 @@ def email_for(first: str, last: str, ident: int) -> str:
     return f"{local}.{ident}@example.com"
 
 
-def address(r: random.Random) -> dict[str, str]:
+def address(r: Draws) -> dict[str, str]:
     city, state, state_code, zip_code, country, iso2 = r.choice(CITIES)
     return {
         "street_1": f"{r.randint(1, 999)} {r.choice(STREETS)}",
@@ -144,10 +149,10 @@ def address(r: random.Random) -> dict[str, str]:
     }
 
 
-def product_name(r: random.Random, ident: int) -> str:
+def product_name(r: Draws, ident: int) -> str:
     return f"{r.choice(ADJECTIVES)} {r.choice(NOUNS)} #{ident}"
 
 
 def count(seed: int, kind: str, ident: int, low: int, high: int) -> int:
     """How many children a parent has; independent of version so child ids stay stable."""
-    return rng(seed, kind + ":n", ident).randint(low, high)
+    return stream.count(seed, kind, ident, low, high)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 from bigcommerce_sandbox import fake
@@ -10,6 +9,7 @@ from bigcommerce_sandbox.dates import iso
 from bigcommerce_sandbox.factories.context import Ctx
 from bigcommerce_sandbox.factories.orders import catalog_name
 from bigcommerce_sandbox.state import CHILD_SLOTS, Row, child_ids
+from bigcommerce_sandbox.stream import Stream
 
 BRAND_BASE = 1
 CATEGORY_BASE = 18
@@ -48,8 +48,8 @@ def n_variants(ctx: Ctx, product_id: int) -> int:
     return fake.count(ctx.seed, "variants", product_id, 0, 4)
 
 
-def _r(ctx: Ctx, kind: str, row: Row) -> random.Random:
-    return fake.rng(ctx.seed, kind, row.id, row.version)
+def _r(ctx: Ctx, kind: str, row: Row) -> Stream:
+    return Stream(ctx.seed, kind, row.id, row.version)
 
 
 def product_name(ctx: Ctx, product_id: int) -> str:
@@ -67,7 +67,7 @@ def variants(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
     for k, vid in enumerate(child_ids(row.id, n_variants(ctx, row.id))):
         if vid in removed:
             continue
-        r = fake.rng(ctx.seed, "variant", vid, row.version)
+        r = Stream(ctx.seed, "variant", vid, row.version)
         vprice = round(price + k * 2.5, 2)
         out.append(
             {
@@ -406,7 +406,7 @@ def reviews(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
     n = fake.count(ctx.seed, "reviews", row.id, 0, 2)
     out = []
     for k, rid in enumerate(child_ids(row.id, n)):
-        r = fake.rng(ctx.seed, "review", rid)
+        r = Stream(ctx.seed, "review", rid)
         first, last = fake.person(r)
         out.append(
             {

@@ -8,6 +8,7 @@ from bigcommerce_sandbox import fake
 from bigcommerce_sandbox.dates import iso
 from bigcommerce_sandbox.factories.context import Ctx
 from bigcommerce_sandbox.state import Row, child_ids
+from bigcommerce_sandbox.stream import Stream
 
 ATTRIBUTES = (
     (1, "Shoe size", "number"),
@@ -19,7 +20,7 @@ ATTRIBUTES_CREATED = 1719792000  # 2024-07-01
 
 def names(ctx: Ctx, customer_id: int) -> tuple[str, str]:
     """Stable across edits so name sorts and cursors stay meaningful."""
-    return fake.person(fake.rng(ctx.seed, "customer_name", customer_id))
+    return fake.person(Stream(ctx.seed, "customer_name", customer_id))
 
 
 def addresses(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
@@ -27,7 +28,7 @@ def addresses(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
     first, last = names(ctx, row.id)
     out = []
     for aid in child_ids(row.id, n):
-        r = fake.rng(ctx.seed, "customer_address", aid, row.version)
+        r = Stream(ctx.seed, "customer_address", aid, row.version)
         a = fake.address(r)
         out.append(
             {
@@ -54,7 +55,7 @@ def addresses(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
 
 
 def attribute_values(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
-    r = fake.rng(ctx.seed, "customer_attributes", row.id, row.version)
+    r = Stream(ctx.seed, "customer_attributes", row.id, row.version)
     n = fake.count(ctx.seed, "customer_attributes", row.id, 0, 3)
     values = {1: str(r.randint(35, 46)), 2: r.choice(("Vert", "青", "Crimson")), 3: "1990-04-12"}
     return [
@@ -84,7 +85,7 @@ def attributes() -> list[dict[str, Any]]:
 
 
 def customer(ctx: Ctx, row: Row, include: frozenset[str] = frozenset()) -> dict[str, Any]:
-    r = fake.rng(ctx.seed, "customer", row.id, row.version)
+    r = Stream(ctx.seed, "customer", row.id, row.version)
     first, last = names(ctx, row.id)
     addrs = addresses(ctx, row)
     attrs = attribute_values(ctx, row)

@@ -1,17 +1,26 @@
-"""Orders (v2) and their sub-resources, shaped like ``orders.v2.oas2.yml``."""
+"""Orders (v2) and their sub-resources, shaped like ``orders.v2.oas2.yml``.
+
+Line items and addresses come from ``order_parts`` (pooled: they dominate a page's cost).
+"""
 
 from __future__ import annotations
 
-import functools
-import random
 from typing import Any
 
 from bigcommerce_sandbox import fake
 from bigcommerce_sandbox.dates import iso, rfc2822
 from bigcommerce_sandbox.factories.context import Ctx
+from bigcommerce_sandbox.factories.order_parts import (
+    PRODUCT_BASE,
+    billing,
+    catalog_name,
+    fulfilment,
+    n_products,
+    order_products,
+)
 from bigcommerce_sandbox.state import CHILD_SLOTS, Row, child_ids
+from bigcommerce_sandbox.stream import Stream
 
-PRODUCT_BASE = 111
 STATUSES = (
     (0, "Incomplete", "An incomplete order happens when a shopper reached the payment page."),
     (1, "Pending", "Customer started the checkout process, but did not complete it."),
@@ -44,6 +53,8 @@ PAYMENT_STATUS = {
     7: "pending",
 }
 
+__all__ = ["PRODUCT_BASE", "catalog_name", "order_products"]
+
 
 def status_name(status_id: int) -> str:
     return STATUSES[status_id][1]
@@ -62,173 +73,8 @@ def order_status_list() -> list[dict[str, Any]]:
     ]
 
 
-def n_products(ctx: Ctx, order_id: int) -> int:
-    return fake.count(ctx.seed, "order_products", order_id, 1, 6)
-
-
-@functools.lru_cache(maxsize=65536)
-def catalog_name(seed: int, product_id: int) -> str:
-    """The product's name as the catalog renders it (names are stable across edits)."""
-    return fake.product_name(fake.rng(seed, "product_name", product_id), product_id)
-
-
-def fulfilment(ctx: Ctx, order_id: int) -> str:
-    """How the order is fulfilled; drives consignment shape and the last item's type."""
-    roll = (order_id * 7 + ctx.seed) % 20  # a fixed mix: every 20 orders show every shape
-    return {0: "pickup", 1: "pickup", 2: "download", 3: "download", 4: "gift"}.get(roll, "ship")
-
-
-def _customer(ctx: Ctx, r: random.Random) -> int:
+def _customer(ctx: Ctx, r: Stream) -> int:
     return 0 if r.random() < 0.15 or not ctx.n_customers else r.randint(1, ctx.n_customers)
-
-
-def _billing(r: random.Random, ident: int) -> dict[str, Any]:
-    first, last = fake.person(r)
-    a = fake.address(r)
-    return {
-        "first_name": first,
-        "last_name": last,
-        "company": r.choice(("", "Ångström AB", "渡辺商事")),
-        "street_1": a["street_1"],
-        "street_2": a["street_2"],
-        "city": a["city"],
-        "state": a["state"],
-        "zip": a["zip"],
-        "country": a["country"],
-        "country_iso2": a["country_iso2"],
-        "phone": a["phone"],
-        "email": fake.email_for(first, last, ident),
-        "form_fields": [
-            {"name": "Delivery notes", "value": r.choice(("Leave at door", "Ring twice"))},
-            {"name": "Gift", "value": ["wrap", "card"]},
-        ],
-    }
-
-
-def order_products(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
-    items = []
-    mode = fulfilment(ctx, row.id)
-    ids = child_ids(row.id, n_products(ctx, row.id))
-    for k, item_id in enumerate(ids):
-        last = k == len(ids) - 1
-        kind = (
-            "digital"
-            if last and mode == "download"
-            else "giftcertificate"
-            if last and mode == "gift"
-            else "physical"
-        )
-        r = fake.rng(ctx.seed, "order_product", item_id, row.version)
-        product_id = PRODUCT_BASE + r.randrange(max(ctx.n_products, 1))
-        name = catalog_name(ctx.seed, product_id)
-        qty = r.randint(1, 4)
-        price = round(r.uniform(3, 250), 2)
-        tax = round(price * 0.08, 2)
-        refunded = row.status == 4
-        engraving = r.choice(fake.ENGRAVINGS)
-        colour = r.choice(("Crimson", "Bleu ciel", "緑"))
-        options = [
-            {
-                "id": item_id * 4 + j,
-                "option_id": 20 + j,
-                "order_product_id": item_id,
-                "product_option_id": 100 + j,
-                "display_name": dn,
-                "display_value": dv,
-                "value": val,
-                "type": typ,
-                "name": dn.lower(),
-                "display_style": style,
-                "display_name_customer": dn,
-                "display_name_merchant": dn,
-                "display_value_customer": dv,
-                "display_value_merchant": dv,
-            }
-            for j, (dn, dv, val, typ, style) in enumerate(
-                (
-                    ("Engraving", engraving, engraving, "Text field", ""),
-                    ("Colour", colour, str(r.randint(60, 90)), "Swatch", "Swatch"),
-                )[: r.randint(1, 2)]
-            )
-        ]
-        items.append(
-            {
-                "id": item_id,
-                "order_id": row.id,
-                "product_id": product_id,
-                "order_pickup_method_id": 1 if mode == "pickup" else 0,
-                "order_address_id": 0 if mode == "pickup" else row.id * CHILD_SLOTS,
-                "name": name,
-                "sku": f"SKU-{product_id}-{k}",
-                "type": kind,
-                "base_price": fake.money2(price),
-                "price_ex_tax": fake.money2(price),
-                "price_inc_tax": fake.money2(price + tax),
-                "price_tax": fake.money2(tax),
-                "base_total": fake.money2(price * qty),
-                "total_ex_tax": fake.money2(price * qty),
-                "total_inc_tax": fake.money2((price + tax) * qty),
-                "total_tax": fake.money2(tax * qty),
-                "quantity": qty,
-                "base_cost_price": fake.money2(price * 0.6),
-                "cost_price_inc_tax": fake.money2(price * 0.6),
-                "cost_price_ex_tax": fake.money2(price * 0.6),
-                "weight": round(r.uniform(0.1, 5), 2),
-                "width": "10.0000",
-                "height": "4.0000",
-                "depth": "2.0000",
-                "cost_price_tax": "0.0000",
-                "is_refunded": refunded,
-                "quantity_refunded": qty if refunded else 0,
-                "refund_amount": fake.money2((price + tax) * qty if refunded else 0),
-                "return_id": 0,
-                "wrapping_id": 0,
-                "wrapping_name": None,
-                "base_wrapping_cost": "0.0000",
-                "wrapping_cost_ex_tax": "0.0000",
-                "wrapping_cost_inc_tax": "0.0000",
-                "wrapping_cost_tax": "0.0000",
-                "wrapping_message": "",
-                "quantity_shipped": qty
-                if row.status in (2, 10) or (row.status == 3 and k == 0)
-                else 0,
-                "event_name": None,
-                "event_date": None,
-                "fixed_shipping_cost": "0.0000",
-                "ebay_item_id": "",
-                "ebay_transaction_id": "",
-                "option_set_id": r.choice((None, 14)),
-                "parent_order_product_id": None,
-                "is_bundled_product": False,
-                "bin_picking_number": f"A-{r.randint(1, 40)}",
-                "external_id": None,
-                "brand": r.choice(fake.BRANDS),
-                "applied_discounts": [
-                    {
-                        "id": "coupon",
-                        "amount": fake.money2(price * 0.1),
-                        "name": "Spring sale",
-                        "code": r.choice((None, "SPRING10")),
-                        "target": "product",
-                    }
-                ]
-                if (last and mode != "ship") or r.random() < 0.2
-                else [],
-                "product_options": options,
-                "configurable_fields": (
-                    [{"name": "Gift message", "value": "Joyeux anniversaire, Zoë 🎂"}]
-                    if last or r.random() < 0.25
-                    else []
-                ),
-                "upc": f"{r.randint(10**11, 10**12 - 1)}",
-                "variant_id": product_id * CHILD_SLOTS + r.randint(0, 3),
-                "name_customer": name,
-                "name_merchant": name,
-                "gift_certificate_id": item_id if kind == "giftcertificate" else None,
-                "discounted_total_inc_tax": fake.money2((price + tax) * qty),
-            }
-        )
-    return items
 
 
 def has_shipping(ctx: Ctx, row: Row) -> bool:
@@ -245,8 +91,8 @@ def shipping_addresses(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
 def shipping_address(
     ctx: Ctx, row: Row, items: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
-    r = fake.rng(ctx.seed, "ship_to", row.id, row.version)
-    b = _billing(r, row.id)
+    r = Stream(ctx.seed, "ship_to", row.id, row.version)
+    b = billing(r, row.id)
     b.pop("form_fields")
     items = order_products(ctx, row) if items is None else items
     total = sum(i["quantity"] for i in items)
@@ -399,13 +245,13 @@ def fees(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
 
 def order(ctx: Ctx, row: Row, include: str = "", with_fees: bool = False) -> dict[str, Any]:
     """``include`` is "", "consignments" or "consignments.line_items"."""
-    r = fake.rng(ctx.seed, "order", row.id, row.version)
+    r = Stream(ctx.seed, "order", row.id, row.version)
     items = order_products(ctx, row)
     subtotal = sum(float(i["total_ex_tax"]) for i in items)
     tax = sum(float(i["total_tax"]) for i in items)
     shipping = 9.95
     total_inc = subtotal + tax + shipping + 0.8
-    billing = _billing(r, row.id)
+    bill = billing(r, row.id)
     link = {
         name: {"url": ctx.v2(f"/orders/{row.id}/{name}"), "resource": f"/orders/{row.id}/{name}"}
         for name in ("products", "shipping_addresses", "coupons", "consignments", "fees")
@@ -454,8 +300,8 @@ def order(ctx: Ctx, row: Row, include: str = "", with_fees: bool = False) -> dic
         "gift_certificate_amount": "0.0000",
         "ip_address": f"203.0.113.{r.randint(1, 254)}",
         "ip_address_v6": "",
-        "geoip_country": billing["country"],
-        "geoip_country_iso2": billing["country_iso2"],
+        "geoip_country": bill["country"],
+        "geoip_country_iso2": bill["country_iso2"],
         "currency_id": 1,
         "currency_code": "USD",
         "currency_exchange_rate": "1.0000000000",
@@ -470,7 +316,7 @@ def order(ctx: Ctx, row: Row, include: str = "", with_fees: bool = False) -> dic
         "shipping_address_count": 1 if has_shipping(ctx, row) else 0,
         "is_deleted": row.deleted,
         "ebay_order_id": "0",
-        "billing_address": billing,
+        "billing_address": bill,
         "is_email_opt_in": r.random() < 0.4,
         "credit_card_type": None,
         "order_source": r.choice(("www", "manual", "external")),
@@ -496,7 +342,7 @@ def order(ctx: Ctx, row: Row, include: str = "", with_fees: bool = False) -> dic
 
 
 def coupons(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
-    r = fake.rng(ctx.seed, "order_coupon", row.id, 0)
+    r = Stream(ctx.seed, "order_coupon", row.id, 0)
     if r.random() < 0.6:
         return []
     cid = row.id * CHILD_SLOTS
@@ -541,7 +387,7 @@ def taxes(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
 def shipments(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
     if row.status not in (2, 3, 10):
         return []
-    r = fake.rng(ctx.seed, "shipment", row.id, 0)
+    r = Stream(ctx.seed, "shipment", row.id, 0)
     addr = shipping_address(ctx, row)
     a = {
         k: addr[k]
@@ -593,7 +439,7 @@ def shipments(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
 
 
 def messages(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
-    r = fake.rng(ctx.seed, "message", row.id, 0)
+    r = Stream(ctx.seed, "message", row.id, 0)
     if r.random() < 0.7:
         return []
     first, last = fake.person(r)
@@ -626,7 +472,7 @@ PAYMENT_METHODS = (
 
 
 def transactions(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
-    r = fake.rng(ctx.seed, "transaction", row.id, row.version)
+    r = Stream(ctx.seed, "transaction", row.id, row.version)
     amount = float(order(ctx, row)["total_inc_tax"])
     events = ["purchase"] + (["refund"] if row.status in (4, 14) else [])
     method = PAYMENT_METHODS[row.id % len(PAYMENT_METHODS)]
@@ -733,7 +579,7 @@ def gift_certificates(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
     """The certificate a gift order bought (its emailed consignment)."""
     if fulfilment(ctx, row.id) != "gift":
         return []
-    r = fake.rng(ctx.seed, "gift_certificate", row.id)
+    r = Stream(ctx.seed, "gift_certificate", row.id)
     first, last = fake.person(r)
     amount = r.choice((25, 50, 100))
     return [
