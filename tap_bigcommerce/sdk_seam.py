@@ -26,8 +26,9 @@ from collections.abc import Iterable, Mapping
 import click
 from singer_sdk import Tap
 from singer_sdk.batch import Batcher
+from singer_sdk.contrib.msgspec import encoder as sdk_encoder
 from singer_sdk.exceptions import ConfigValidationError
-from singer_sdk.helpers._state import get_state_if_exists
+from singer_sdk.helpers._state import StateWriter, get_state_if_exists
 from singer_sdk.mapper import SameRecordTransform
 from typing_extensions import override
 
@@ -131,6 +132,33 @@ class DirectRecords:
         return written
 
 
+class EncodedStateWriter(StateWriter):
+    """The SDK's StateWriter (a STATE message only when the state changed), at C speed.
+
+    The SDK's keeps a deep copy of the last state to compare with, and its message
+    path copies the state once more into a dict (`dataclasses.asdict`) before encoding:
+    two walks in Python of the whole tap state for every STATE. Checkpoints write one
+    after every page (`reading.checkpoint`) and the state holds every stream's entry,
+    sweeps' id ranges among them (tens of KB), so those walks cost more than the
+    records of the page. Here the state is encoded once, by msgspec; the last line's
+    bytes are what the next state is compared with, and are written as they are.
+    Equal bytes mean an equal state; a state equal but with keys in another order is
+    written again, which is harmless.
+    """
+
+    def __init__(self, message_writer: StateFlushingWriter) -> None:
+        super().__init__(message_writer)
+        self._writer = message_writer
+        self._last_value: bytes | None = None
+
+    @override
+    def write_state(self, state: t.Any) -> None:
+        value = sdk_encoder.encode(state)
+        if value != self._last_value:
+            self._writer.write_state_value(value)
+            self._last_value = value
+
+
 def write_state(stream: Stream) -> None:
     """A STATE message now, as the SDK's loop writes one every so many records."""
     stream.state_manager.is_flushed = False
@@ -209,6 +237,13 @@ class CancellableTap(Tap):
     (`cancel`). And a `--config` file that is not JSON ends in the SDK's traceback;
     here it is one line naming the file.
     """
+
+    @override
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        writer = self.message_writer
+        if isinstance(writer, StateFlushingWriter):
+            self._state_writer = EncodedStateWriter(writer)
 
     @classmethod
     @override

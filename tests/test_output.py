@@ -10,9 +10,10 @@ import typing as t
 import pytest
 from bigcommerce_sandbox import Sandbox, SandboxOptions
 from singer_sdk.contrib.msgspec import serialize_jsonl
-from singer_sdk.singerlib import RecordMessage
+from singer_sdk.singerlib import RecordMessage, StateMessage
 
 from tap_bigcommerce.output import RecordLine, StateFlushingWriter
+from tap_bigcommerce.sdk_seam import EncodedStateWriter
 
 from .tapio import run_tap
 
@@ -46,6 +47,36 @@ def test_a_direct_line_is_the_sdk_message_line(
     assert list(direct) == list(sdk)  # same keys, same order
     assert direct == sdk
     assert before <= extracted <= dt.datetime.now(dt.timezone.utc)
+
+
+def test_a_state_line_is_the_sdk_message_line_and_is_written_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """STATE lines are encoded without the SDK's copies: the same bytes, and an unchanged
+    state is still not written again."""
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    monkeypatch.setattr("sys.stdout", stdout)
+    writer = StateFlushingWriter()
+    states = EncodedStateWriter(writer)
+    state: dict[str, t.Any] = {
+        "bookmarks": {
+            "orders": {"partitions": [{"context": {"store_hash": "abc"}, "start": None}]},
+            "customers": {"deletes": {"ids": [[1, 5], [8, 8]], "swept_at": "Émile 🙂"}},
+        }
+    }
+    states.write_state(state)
+    states.write_state(state)
+    state["bookmarks"]["customers"]["deletes"]["ids"].append([10, 12])
+    expected = bytes(serialize_jsonl(StateMessage(value=state).to_dict()))
+    states.write_state(state)
+    states.write_state(state)
+    lines = stdout.buffer.getvalue().splitlines(keepends=True)  # type: ignore[attr-defined]
+    assert len(lines) == 2
+    assert lines[1] == expected
+    assert json.loads(lines[0])["value"]["bookmarks"]["customers"]["deletes"]["ids"] == [
+        [1, 5],
+        [8, 8],
+    ]
 
 
 @pytest.fixture(scope="module")

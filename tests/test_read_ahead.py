@@ -1,4 +1,4 @@
-"""Streams read ahead of their turn (`reading.ahead`) write what a run of one stream at a time writes.
+"""Streams read ahead of their turn (`reading.ahead`) write what one stream at a time writes.
 
 While one stream is written, the next ones are read on their own threads. Their records
 must still come after the earlier streams' (one stream after another on stdout), the
