@@ -8,7 +8,6 @@ time; editing a record bumps its version and therefore its content.
 from __future__ import annotations
 
 import random
-import zlib
 
 from bigcommerce_sandbox import stream
 
@@ -101,19 +100,10 @@ ENGRAVINGS = (
 Draws = random.Random | stream.Stream
 """A record's generator: ``stream`` for the records served in bulk, ``rng`` elsewhere."""
 
-_KIND_CODES: dict[str, int] = {}
-
-
-def _kind_code(kind: str) -> int:
-    code = _KIND_CODES.get(kind)
-    if code is None:
-        code = _KIND_CODES[kind] = zlib.crc32(kind.encode())
-    return code
-
 
 def rng(seed: int, kind: str, ident: int, version: int = 0) -> random.Random:
     """A generator private to one record version (arithmetic mixing: cheap and stable)."""
-    mixed = ((seed * 1_000_003 + _kind_code(kind)) * 1_000_003 + ident) * 1_000_003 + version
+    mixed = ((seed * 1_000_003 + stream.kind_code(kind)) * 1_000_003 + ident) * 1_000_003 + version
     return random.Random(mixed)
 
 
