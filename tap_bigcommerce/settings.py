@@ -18,8 +18,8 @@ from tap_bigcommerce.dates import parse_timestamp
 
 DEFAULT_API_URL = "https://api.bigcommerce.com"
 DEFAULT_MAX_WORKERS = 32
-DEFAULT_READ_AHEAD_STREAMS = 3
 """A ceiling, not a target: the requests in flight follow the quota (`concurrency`)."""
+DEFAULT_READ_AHEAD_STREAMS = 3
 STORE_HASH_PATTERN = re.compile(r"^[a-z0-9]{1,64}$")
 
 CORE_PROPERTIES = [

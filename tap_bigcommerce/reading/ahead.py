@@ -29,9 +29,9 @@ from collections.abc import Callable, Iterator
 
 from tap_bigcommerce import cancel, sdk_seam
 from tap_bigcommerce.context import StoreContexts
-from tap_bigcommerce.dates import format_timestamp, parse_timestamp
-from tap_bigcommerce.reading.checkpoint import PROGRESS_KEY, Checkpoint, valid_progress
-from tap_bigcommerce.reading.windows import Window
+from tap_bigcommerce.dates import parse_timestamp
+from tap_bigcommerce.reading.checkpoint import PROGRESS_KEY, valid_progress
+from tap_bigcommerce.reading.windows import Window, frozen_window
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -58,7 +58,7 @@ class AheadSource(t.Protocol):
 
     def new_progress(self, store: StoreContext) -> Progress: ...
 
-    def read(self, store: StoreContext, window: Window | None) -> Iterator[Page]: ...
+    def read(self, window: Window | None) -> Iterator[Page]: ...
 
 
 def predicted_window(
@@ -70,16 +70,8 @@ def predicted_window(
     """
     value = sdk_seam.starting_value_ahead(stream, context)
     start = parse_timestamp(str(value)) if value else None
-    start_text = format_timestamp(start) if start else None
     saved = valid_progress(sdk_seam.peek_context_state(stream, context).get(PROGRESS_KEY))
-    resumed = saved if saved is not None and saved.get("window_start") == start_text else None
-    end_text = (
-        resumed["window_end"] if resumed is not None else format_timestamp(store.clock.window_end())
-    )
-    checkpoint = Checkpoint(
-        stream, context, window_start=start_text, window_end=end_text, resumed=resumed, sink=sink
-    )
-    return Window(start=start, end=parse_timestamp(end_text), checkpoint=checkpoint)
+    return frozen_window(stream, context, store, start, saved, sink=sink)
 
 
 class ReadAhead:
@@ -91,7 +83,6 @@ class ReadAhead:
         self._items: queue.Queue[tuple[str, t.Any]] = queue.Queue()
         self._room = threading.Semaphore(PAGES_AHEAD)
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self.progress = stream.new_progress(store)
         self.window: Window | None = None
         self._stream = stream
@@ -113,10 +104,7 @@ class ReadAhead:
             self.stream_name,
             self.store_hash,
         )
-        self._thread = threading.Thread(
-            target=self._run, name=f"ahead-{self.stream_name}", daemon=True
-        )
-        self._thread.start()
+        threading.Thread(target=self._run, name=f"ahead-{self.stream_name}", daemon=True).start()
         return True
 
     def matches(self, window: Window | None) -> bool:
@@ -134,7 +122,7 @@ class ReadAhead:
         self._items.put((_SAVE, saved))
 
     def _run(self) -> None:
-        pages = self._stream.read(self._store, self.window)
+        pages = self._stream.read(self.window)
         try:
             for page in pages:
                 while not self._room.acquire(timeout=POLL_SECONDS):

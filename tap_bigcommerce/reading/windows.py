@@ -56,16 +56,11 @@ def open_window(stream: Stream, context: Context | None, store: StoreContext) ->
     A checkpoint in the state for the window that starts at the bookmark resumes that
     window, with the end it was frozen at; any other checkpoint is stale and dropped.
     """
-    start = stream.get_starting_timestamp(context)
-    start_text = format_timestamp(start) if start else None
     saved = saved_progress(stream, context)
-    if saved is not None and saved.get("window_start") == start_text:
-        end = parse_timestamp(saved["window_end"])
-        checkpoint = Checkpoint(
-            stream, context, window_start=start_text, window_end=saved["window_end"], resumed=saved
-        )
-        window = Window(start=start, end=end, checkpoint=checkpoint)
-        left = sum(len(section["positions"]) for section in saved["sections"].values())
+    window = frozen_window(stream, context, store, stream.get_starting_timestamp(context), saved)
+    resumed = window.checkpoint.saved_sections
+    if resumed is not None:
+        left = sum(len(section["positions"]) for section in resumed.values())
         stream.logger.info(
             "Stream '%s': resuming the read of %s %s from its checkpoint (%d parts left).",
             stream.name,
@@ -74,13 +69,8 @@ def open_window(stream: Stream, context: Context | None, store: StoreContext) ->
             left,
         )
         return window
-    end = store.clock.window_end()
-    checkpoint = Checkpoint(
-        stream, context, window_start=start_text, window_end=format_timestamp(end)
-    )
     if saved is not None:
-        checkpoint.done()  # a checkpoint of another window: stale
-    window = Window(start=start, end=end, checkpoint=checkpoint)
+        window.checkpoint.done()  # a checkpoint of another window: stale
     if window.is_empty:
         stream.logger.info(
             "Stream '%s': bookmark %s is after the window end %s; nothing to read.",
@@ -93,6 +83,32 @@ def open_window(stream: Stream, context: Context | None, store: StoreContext) ->
             "Stream '%s': reading %s %s.", stream.name, stream.replication_key, window.describe()
         )
     return window
+
+
+def frozen_window(
+    stream: Stream,
+    context: Context | None,
+    store: StoreContext,
+    start: dt.datetime | None,
+    saved: dict[str, t.Any] | None,
+    *,
+    sink: t.Callable[[dict[str, t.Any]], None] | None = None,
+) -> Window:
+    """The window from `start`: to the end a checkpoint of it froze (`saved`, if it is of
+    this start), else to the store's clock. `sink`: where its checkpoint's saves go
+    instead of the state (a read ahead of its turn, `ahead`)."""
+    start_text = format_timestamp(start) if start else None
+    resumed = saved if saved is not None and saved.get("window_start") == start_text else None
+    end = parse_timestamp(resumed["window_end"]) if resumed else store.clock.window_end()
+    checkpoint = Checkpoint(
+        stream,
+        context,
+        window_start=start_text,
+        window_end=resumed["window_end"] if resumed else format_timestamp(end),
+        resumed=resumed,
+        sink=sink,
+    )
+    return Window(start=start, end=end, checkpoint=checkpoint)
 
 
 def commit_window(stream: Stream, context: Context | None, window: Window) -> None:

@@ -339,9 +339,8 @@ class BigCommerceStream(Stream):
             record_path=sdk_seam.record_path_name(self._direct is not None, self.config),
         )
 
-    def read(self, store: StoreContext, window: Window | None) -> Iterator[Page]:
-        """The pages of one read of the store (of the window, when windowed)."""
-        del store  # entered: `enter_store`
+    def read(self, window: Window | None) -> Iterator[Page]:
+        """The pages of one read of the store entered (of the window, when windowed)."""
         return t.cast("Pager", self.pager).pages(self, window)
 
     def _read_ahead(self, store: StoreContext) -> ReadAhead | None:
