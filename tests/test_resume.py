@@ -109,6 +109,39 @@ def test_a_killed_first_sync_resumes_from_its_checkpoint(
     assert "progress" not in progress, "the checkpoint outlived its window"
 
 
+def test_a_kill_during_the_deleted_pass_resumes_it_and_not_the_live_one(
+    store: Sandbox, tmp_path: Path
+) -> None:
+    # Deleted orders are read on a thread of their own while the live ones are written;
+    # their checkpoint must only say what is on stdout. Most orders deleted: the deleted
+    # pass outlasts the live one, so the kill lands in it.
+    store.delete("orders", 2500)
+    table = store.stores[0].tables["orders"]
+    deleted = {table.base + p for p, gone in enumerate(table.deleted) if gone}
+    store.configure(latency_ms=300)
+    config = {**store.tap_config(), "window_lag_seconds": 0, "max_workers": 3}
+    catalog = select(config, ["orders"])
+
+    def deleted_written(text: str) -> bool:
+        return text.count('"is_deleted":true') >= 300
+
+    killed = killed_run(config, catalog, tmp_path, deleted_written)
+    live_before = {r["id"] for r in killed.records("orders") if not r["is_deleted"]}
+    deleted_before = {r["id"] for r in killed.records("orders") if r["is_deleted"]}
+    assert deleted_before < deleted, "the kill came after the deleted pass"
+    in_flight = ranges_in_flight(killed)
+
+    store.configure(latency_ms=0)
+    resumed = run_tap(config, catalog=catalog, state=killed.final_state)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "from its checkpoint" in resumed.stderr
+    assert not {r["id"] for r in resumed.records("orders") if not r["is_deleted"]} & live_before
+    deleted_again = {r["id"] for r in resumed.records("orders") if r["is_deleted"]}
+    assert len(deleted_again & deleted_before) <= PAGE * in_flight
+    assert deleted_before | deleted_again >= deleted
+    assert latest_versions_missing(store.truth("orders"), [killed, resumed], "orders") == []
+
+
 def test_a_kill_while_children_are_written_loses_none_of_them(
     store: Sandbox, tmp_path: Path
 ) -> None:

@@ -6,12 +6,14 @@ a cursor list's first page, then its parts. At a second per request that is seco
 stream in which the quota sits idle, and a run of many small streams is mostly such
 waits. So while one stream is written, the next few are already read, on threads of
 their own, sharing the store's rate budget: each holds at most `PAGES_AHEAD` pages until
-its turn, so memory stays bounded.
+its turn, so memory stays bounded. A read ahead takes only the quota the stream being
+written leaves unused (its requests are not `urgent`), except for its opening requests
+(`pages.opening`), so that it can go on at full speed the moment its turn comes.
 
 A read ahead writes nothing. The main thread writes every message, in the SDK's order:
-the read's pages wait in a queue, and its checkpoint saves (`checkpoint`) wait there with
-them, to be put in the state once the pages before them are written, exactly as a read on
-its turn does. Its window is the one its turn will open, predicted from the state without
+the read's pages and its checkpoint saves wait in one queue (`handoff`), each save to be
+put in the state once the pages before it are written, exactly as a read on its turn
+does. Its window is the one its turn will open, predicted from the state without
 writing to it (`sdk_seam.starting_value_ahead`), and compared when the turn comes: a read
 whose window differs is dropped and the stream is read on its turn as before (only its
 requests are lost).
@@ -22,15 +24,15 @@ Only a stream's first store is read ahead: a stream object reads one store at a 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import typing as t
 from collections.abc import Callable, Iterator
 
-from tap_bigcommerce import cancel, sdk_seam
+from tap_bigcommerce import sdk_seam
 from tap_bigcommerce.context import StoreContexts
 from tap_bigcommerce.dates import parse_timestamp
 from tap_bigcommerce.reading.checkpoint import PROGRESS_KEY, valid_progress
+from tap_bigcommerce.reading.handoff import Handoff
 from tap_bigcommerce.reading.windows import Window, frozen_window
 
 if t.TYPE_CHECKING:
@@ -42,10 +44,6 @@ if t.TYPE_CHECKING:
 
 PAGES_AHEAD = 8
 """Pages a read ahead may hold before its turn (a page of orders is a few MB)."""
-POLL_SECONDS = 0.2
-"""Longest wait on the queue before checking for cancellation or a stop."""
-
-_PAGE, _SAVE, _ERROR, _END = "page", "save", "error", "end"
 
 
 class AheadSource(t.Protocol):
@@ -53,6 +51,8 @@ class AheadSource(t.Protocol):
 
     name: str
     logger: logging.Logger
+    ahead_of_turn: bool
+    """True while read ahead: its requests yield to the stream being written."""
 
     def enter_store(self, store: StoreContext) -> None: ...
 
@@ -80,9 +80,7 @@ class ReadAhead:
     def __init__(self, stream: AheadSource, context: Context, store: StoreContext) -> None:
         self.stream_name = stream.name
         self.store_hash = store.store_hash
-        self._items: queue.Queue[tuple[str, t.Any]] = queue.Queue()
-        self._room = threading.Semaphore(PAGES_AHEAD)
-        self._stop = threading.Event()
+        self._handoff = Handoff(room=PAGES_AHEAD)
         self.progress = stream.new_progress(store)
         self.window: Window | None = None
         self._stream = stream
@@ -92,19 +90,21 @@ class ReadAhead:
     def start(self, *, windowed: bool) -> bool:
         """Begin reading; False when there is nothing to read ahead (an empty window)."""
         if windowed:
-            window = predicted_window(self._stream, self._context, self._store, self._save)
+            window = predicted_window(self._stream, self._context, self._store, self._handoff.save)
             if window.is_empty:
                 return False
             window.checkpoint.progress = self.progress
             self.window = window
         self._stream.enter_store(self._store)
+        self._stream.ahead_of_turn = True
         self._stream.logger.info(
             "Stream '%s' (store %s): read ahead of its turn, while earlier streams are "
             "written (its records follow theirs).",
             self.stream_name,
             self.store_hash,
         )
-        threading.Thread(target=self._run, name=f"ahead-{self.stream_name}", daemon=True).start()
+        stream, predicted = self._stream, self.window
+        self._handoff.start(lambda: stream.read(predicted), name=f"ahead-{self.stream_name}")
         return True
 
     def matches(self, window: Window | None) -> bool:
@@ -118,55 +118,13 @@ class ReadAhead:
             and ahead.checkpoint.saved_sections == window.checkpoint.saved_sections
         )
 
-    def _save(self, saved: dict[str, t.Any]) -> None:
-        self._items.put((_SAVE, saved))
-
-    def _run(self) -> None:
-        pages = self._stream.read(self.window)
-        try:
-            for page in pages:
-                while not self._room.acquire(timeout=POLL_SECONDS):
-                    if self._stop.is_set():
-                        return
-                if self._stop.is_set():
-                    return
-                self._items.put((_PAGE, page))
-            self._items.put((_END, None))
-        except BaseException as exc:  # raised on the main thread, in its place
-            self._items.put((_ERROR, exc))
-        finally:
-            close = getattr(pages, "close", None)
-            if close is not None:
-                close()  # its parallel readers stop
-
     def pages(self, apply_save: Callable[[dict[str, t.Any]], None]) -> Iterator[Page]:
         """The read's pages, on the main thread; each save is applied where it was made."""
-        try:
-            while True:
-                kind, value = self._next()
-                if kind == _PAGE:
-                    self._room.release()
-                    yield value
-                elif kind == _SAVE:
-                    apply_save(value)
-                elif kind == _ERROR:
-                    raise value
-                else:
-                    return
-        finally:
-            self.close()
-
-    def _next(self) -> tuple[str, t.Any]:
-        while True:
-            cancel.check()
-            try:
-                return self._items.get(timeout=POLL_SECONDS)
-            except queue.Empty:
-                continue
+        return self._handoff.pages(apply_save)
 
     def close(self) -> None:
         """Stop reading (the read's requests in flight end on their own)."""
-        self._stop.set()
+        self._handoff.close()
 
 
 class AheadStores(StoreContexts, t.Protocol):

@@ -99,6 +99,15 @@ class Section:
         self.resumed, self.carried, self.positions, self.read = None, 0, {}, 0
         self.checkpoint.save(without=self)
 
+    def take(self, saved: dict[str, t.Any] | None) -> None:
+        """Stand where a fork's save of this pass says (None: the fork restarted it)."""
+        if saved is None:
+            self.restart()
+            return
+        self.positions = {key: list(p) for key, p in enumerate(saved["positions"])}
+        self.read = saved["read"]
+        self.checkpoint.save()
+
     def move(self, key: int, position: Position | None, *, records: int = 0) -> None:
         """The part at `key` now stands at `position` (None: it is read to its end), the
         `records` of the page before it written."""
@@ -111,14 +120,30 @@ class Section:
             self.positions[key] = list(position)
         self.checkpoint.save()
 
-    def replace(self, key: int, positions: list[Position]) -> list[int]:
-        """Split the part at `key` into these parts; returns their keys."""
+    def replace(self, key: int, positions: list[Position], *, records: int = 0) -> list[int]:
+        """Split the part at `key` into these parts, the `records` of the pages before
+        them written; returns their keys."""
+        self.read += records
         self.positions.pop(key, None)
         keys = [self._add(p) for p in positions]
         self.checkpoint.save()
         if self.checkpoint.progress is not None:
             self.checkpoint.progress.ranges(len(positions) - 1)
         return keys
+
+    def add(self, position: Position) -> int:
+        """One more part (split off another while the read goes on); returns its key."""
+        key = self._add(position)
+        self.checkpoint.save()
+        if self.checkpoint.progress is not None:
+            self.checkpoint.progress.ranges(1)
+        return key
+
+    def narrow(self, key: int, position: Position) -> None:
+        """The part at `key` now covers only `position` (the rest was split off, `add`)."""
+        if key in self.positions:
+            self.positions[key] = list(position)
+            self.checkpoint.save()
 
     def _add(self, position: Position) -> int:
         key = next(self._keys)
@@ -145,6 +170,7 @@ class Checkpoint:
         self._context = context
         self._window_start = window_start
         self._window_end = window_end
+        self._resumed_progress = resumed
         self._resumed_sections: dict[str, dict[str, t.Any]] = dict(
             (resumed or {}).get("sections") or {}
         )
@@ -190,6 +216,24 @@ class Checkpoint:
             self._sink(saved)
         elif stream is not None:
             apply(stream, self._context, saved)
+
+    def fork(self, sink: t.Callable[[dict[str, t.Any]], None]) -> Checkpoint:
+        """The same window's checkpoint for a pass read on another thread: its saves go to
+        `sink`, to be handed back in order with its pages and taken in by `adopt`."""
+        fork = Checkpoint(
+            None,
+            None,
+            window_start=self._window_start,
+            window_end=self._window_end,
+            resumed=self._resumed_progress,
+            sink=sink,
+        )
+        fork.progress = self.progress
+        return fork
+
+    def adopt(self, name: str, saved: dict[str, t.Any]) -> None:
+        """Take in the pass `name` from a fork's save (`fork`), and save."""
+        self.section(name).take(saved["sections"].get(name))
 
     @property
     def saved_sections(self) -> dict[str, dict[str, t.Any]] | None:

@@ -1,6 +1,6 @@
 """Deletion sweeps: records the store removed, reported with `_sdc_deleted_at`.
 
-BigCommerce keeps deleted orders behind `is_deleted` (`keyset.WithDeleted`); everything
+BigCommerce keeps deleted orders behind `is_deleted` (`deleted.WithDeleted`); everything
 else a store deletes simply stops being listed, and an incremental read never hears of
 it. A stream that declares `deletes = DeleteSweep(...)` keeps, in its per-store state
 under `"deletes"`, the ids it knows exist (`id_ranges.IdRanges`), and compares them with

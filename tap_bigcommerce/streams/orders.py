@@ -5,8 +5,9 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Iterator, Mapping
 
+from tap_bigcommerce.reading.deleted import WithDeleted
 from tap_bigcommerce.reading.embedded import Embedded
-from tap_bigcommerce.reading.keyset import V2Keyset, WithDeleted
+from tap_bigcommerce.reading.keyset import V2Keyset
 from tap_bigcommerce.reading.lists import Unpaged, unpaged
 from tap_bigcommerce.reading.numbered import CreatedWindow
 from tap_bigcommerce.reading.per_parent import PerParent
