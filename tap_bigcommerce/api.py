@@ -156,6 +156,7 @@ class StoreApi:
         stream: str | None = None,
         decode: Callable[[bytes], t.Any] | None = None,
         check: Callable[[t.Any], None] | None = None,
+        urgent: bool = True,
     ) -> ApiResponse:
         """GET `path` (e.g. `/v2/orders`), retrying what is worth retrying.
 
@@ -165,7 +166,8 @@ class StoreApi:
         into `body` (plain msgspec decoding by default); a `msgspec.DecodeError` from
         it means a truncated or malformed body, which is retried. `check` inspects the
         decoded body and raises `InvalidResponseError` for one that cannot be right
-        (a page longer than asked for, ids outside the range): retried too.
+        (a page longer than asked for, ids outside the range): retried too. A request
+        not `urgent` (read ahead of its stream's turn) waits while urgent ones do.
         """
         decode = decode or _DECODER.decode
         url, query = self.base_url + path, params
@@ -176,7 +178,7 @@ class StoreApi:
         while True:
             cancel.check()
             token = self.authenticator.current_token()
-            turn = self.budget.acquire()
+            turn = self.budget.acquire(urgent=urgent)
             self._count("requests", stream)
             try:
                 with deadline(self._timeout) as slot:

@@ -4,13 +4,20 @@ BigCommerce counts requests per store in a fixed window and shares the quota wit
 every app installed on the store. Each response says how much of the window and
 quota is left. The budget decides when the next request may start:
 
-* never faster than the quota's steady rate (quota minus the reserve, over the
-  window), so parallel workers never burst, not even at the start of a window;
+* at the quota's steady rate (quota minus the reserve, over the window) while the tap
+  keeps the store busy, with a credit for the turns it left unused (at the start of a
+  run, while a stream waits on its first pages): up to one window's allowance may be
+  spent ahead of that rate, as fast as the requests in flight allow, so the quota a
+  fixed window gives is not lost to the run's dependent opening requests. Credit is
+  the same as BigCommerce's own accounting: the window's requests, at any pace;
 * never more than the window has left, counting the requests still in flight that
   the store will count in this window, so an app that drains the quota slows us down
-  at once and the reserve for the store's other apps is never touched;
+  at once (what is left is then spread over the rest of the window) and the reserve
+  for the store's other apps is never touched;
 * with as many requests in flight as that rate needs at the store's response time
-  (`concurrency.InFlightLimit`), so a slow store is still read at the full rate.
+  (`concurrency.InFlightLimit`), so a slow store is still read at the full rate;
+* first to the stream being written: a stream read ahead of its turn gets only the
+  turns it leaves unused (`urgent`).
 
 Which window a request in flight will be counted in depends on when the store counts
 it: on arrival, or (as the sandbox does) after its latency. The budget learns that
@@ -21,6 +28,7 @@ then it assumes counting on arrival, the cautious choice.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -28,6 +36,7 @@ from dataclasses import dataclass
 
 from tap_bigcommerce import cancel
 from tap_bigcommerce.concurrency import InFlightLimit
+from tap_bigcommerce.header_timing import HeaderTiming
 
 RESET_HEADER = "X-Rate-Limit-Time-Reset-Ms"
 QUOTA_HEADER = "X-Rate-Limit-Requests-Quota"
@@ -40,6 +49,11 @@ SAME_WINDOW_SLACK = 0.5
 answers' transfer times differ)."""
 COUNT_DELAY_TRUST = 0.7
 """Share of a proven counting delay the budget relies on (response times vary)."""
+CATCH_UP = 2.0
+"""How much faster than the steady rate the window's unused requests may be spent."""
+SCARCE = 0.5
+"""A window is scarce when it has left less than this share of what the steady rate would
+spend before its reset: what is left is then spread over the rest of it."""
 RELEASE_WAIT = 0.2
 """Longest wait for a request in flight to end before checking for cancellation."""
 
@@ -85,6 +99,9 @@ class BudgetView:
     """Requests/s the quota allows the tap (quota minus the reserve, over the window)."""
     in_flight: int
     limit: int
+    needed: int
+    """Requests in flight the allowed rate needs at the store's response time (Little's
+    law, without the limit's headroom): fewer parallel reads leave the quota unused."""
 
 
 class RateBudget:
@@ -108,8 +125,11 @@ class RateBudget:
         self._in_flight: set[Ticket] = set()
         self._next_slot = -float("inf")
         self._count_delay = 0.0
+        self._timing = HeaderTiming()
         self._rate: float | None = None
         """The rate the pacing allows now (requests/s), for Little's law."""
+        self._urgent_waiting = 0
+        """Urgent requests waiting for a turn (see `try_acquire`)."""
 
     @property
     def ceiling(self) -> int:
@@ -153,35 +173,49 @@ class RateBudget:
         steady = self._steady_interval(reading.quota)
         reserve = self._reserve(reading.quota)
         if now + delay < reading.reset_at:
-            # Counted in this window: what it has left, less what is on its way to it.
-            pending = sum(
-                1
-                for ticket in self._in_flight
-                if ticket.started > reading.after and ticket.started + delay < reading.reset_at
-            )
+            # Counted in this window: what it has left, less what is on its way to it
+            # (every request since the reading: one expected in the next window may yet
+            # be counted in this one, if the store counts sooner than learned), spread
+            # over what is left of it; up to CATCH_UP times the steady rate when the
+            # window was left unused (the run's first requests, a stream waiting on its
+            # own), since a fixed window's unused requests are lost at its reset; slower
+            # when far fewer are left than the steady rate would spend (another app).
+            pending = sum(1 for ticket in self._in_flight if ticket.started > reading.after)
             allowed = reading.left - reserve - pending
             horizon = reading.reset_at - delay - now
             if allowed <= 0:
                 self._rate = 0.0
                 return horizon, steady
-            interval = max(steady, horizon / allowed)
+            spread = horizon / allowed
+            if spread < steady:
+                interval = max(spread, steady / CATCH_UP)  # more left than the pace uses
+            elif spread * SCARCE > steady:
+                interval = spread  # far less left (another app spent it): spread it
+            else:
+                interval = steady
         else:
             # Counted in the next window: its quota, less what is on its way to it.
             pending = sum(
                 1 for ticket in self._in_flight if ticket.started + delay >= reading.reset_at
             )
-            allowed = reading.quota - reserve - pending
-            if allowed <= 0:
+            if reading.quota - reserve - pending <= 0:
                 self._rate = 0.0
                 return max(steady, 0.05), steady
             interval = steady
         self._rate = 1 / interval if interval > 0 else None
         return 0.0, interval
 
-    def try_acquire(self) -> Ticket | float | None:
+    def try_acquire(self, *, urgent: bool = True) -> Ticket | float | None:
         """A turn now (a `Ticket`), seconds to wait for one, or None while the requests
-        in flight are all the limit allows (a `release` may give a turn)."""
+        in flight are all the limit allows (a `release` may give a turn).
+
+        A request that is not `urgent` (a stream read ahead of its turn) gets no turn
+        while an urgent one waits for one: it uses only what the stream being written
+        leaves unused.
+        """
         with self._changed:
+            if not urgent and self._urgent_waiting:
+                return None
             now = self._clock()
             self._expire(now)
             wait, interval = self._plan(now)
@@ -196,18 +230,28 @@ class RateBudget:
             self._in_flight.add(ticket)
             return ticket
 
-    def acquire(self) -> Ticket:
-        """Wait for a turn to send one request; pair with `release`."""
-        while True:
-            cancel.check()
-            turn = self.try_acquire()
-            if isinstance(turn, Ticket):
-                return turn
-            if turn is None:
+    def acquire(self, *, urgent: bool = True) -> Ticket:
+        """Wait for a turn to send one request; pair with `release`. See `try_acquire`
+        for `urgent`."""
+        if urgent:
+            with self._changed:
+                self._urgent_waiting += 1
+        try:
+            while True:
+                cancel.check()
+                turn = self.try_acquire(urgent=urgent)
+                if isinstance(turn, Ticket):
+                    return turn
+                if turn is None:
+                    with self._changed:
+                        self._changed.wait(RELEASE_WAIT)
+                    continue
+                self._sleep(min(turn, 1.0))
+        finally:
+            if urgent:
                 with self._changed:
-                    self._changed.wait(RELEASE_WAIT)
-                continue
-            self._sleep(min(turn, 1.0))
+                    self._urgent_waiting -= 1
+                    self._changed.notify_all()
 
     def release(
         self, ticket: Ticket, headers: Mapping[str, str] | None, *, status: int | None
@@ -237,18 +281,25 @@ class RateBudget:
         window_ms = _int_header(headers, WINDOW_HEADER)
         if window_ms is not None and window_ms > 0:
             self._window = window_ms / 1000.0
-        reset_at = now + reset_ms / 1000.0
+        reset_at = self._timing.reset_at(
+            started=ticket.started, answered=now, reset_ms=reset_ms, window=self._window
+        )
+        if self._timing.on_arrival:
+            self._count_delay = 0.0  # written as it arrives: counted as it arrives
         fresh = QuotaReading(quota=quota, left=left, reset_at=reset_at, after=ticket.started)
         current = self._reading
         if current is None or current.provisional:
             self._reading = fresh
         elif reset_at > current.reset_at + SAME_WINDOW_SLACK:
             # A new window began. Counted in it although started before its start: the
-            # store counts requests that long after they are sent (at least).
-            if ticket.started < current.reset_at:
+            # store counts requests that long after they are sent (at least); not a
+            # store that writes its headers as they arrive (it counts them then).
+            if ticket.started < current.reset_at and not self._timing.on_arrival:
                 proven = (current.reset_at - ticket.started) * COUNT_DELAY_TRUST
                 self._count_delay = max(self._count_delay, proven)
             self._reading = fresh
+        elif reset_at < current.reset_at - SAME_WINDOW_SLACK:
+            return  # a late answer of a window that has ended
         else:
             # The same window. Counted in it although expected in the next: the store
             # counts sooner than assumed.
@@ -285,10 +336,16 @@ class RateBudget:
                 left = reading.left
             quota = None if reading is None else reading.quota
             steady = 0.0 if quota is None else self._steady_interval(quota)
+            limit = self._limit.limit(self._rate)
+            seconds = self._limit.response_seconds
+            needed = limit
+            if steady > 0 and seconds is not None:
+                needed = min(limit, math.ceil(seconds / steady) + 1)
             return BudgetView(
                 left=left,
                 quota=quota,
                 allowed_rate=1 / steady if steady > 0 else None,
                 in_flight=len(self._in_flight),
-                limit=self._limit.limit(self._rate),
+                limit=limit,
+                needed=needed,
             )

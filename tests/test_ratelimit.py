@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 
-from tap_bigcommerce.ratelimit import RateBudget
+from tap_bigcommerce.ratelimit import RateBudget, Ticket
 
 
 class FakeClock:
@@ -98,3 +98,68 @@ def test_throttled_delay_prefers_retry_after_then_reset() -> None:
     assert budget.throttled_delay({"X-Retry-After": "3"}) == 3.0
     assert budget.throttled_delay(headers(left=0, reset_ms=1500)) == 1.5
     assert budget.throttled_delay({}) is None
+
+
+def test_a_window_left_unused_is_caught_up_at_most_twice_the_steady_rate() -> None:
+    # 45 per 3 s is 15/s; 40 left with 2 s to go (the run's first, dependent requests
+    # left the window's first second unused): faster than 15/s, never faster than 30/s.
+    clock = FakeClock()
+    budget = RateBudget(clock=clock, sleep=clock.sleep)
+    quota = {"quota": 45, "window_ms": 3000}
+    one_request(budget, window_headers(left=40, reset_ms=2000, **quota))
+    starts = []
+    for left in range(39, 29, -1):
+        turn = budget.acquire()
+        starts.append(clock.now)
+        reset_ms = int((102.0 - clock.now) * 1000)
+        budget.release(turn, window_headers(left=left, reset_ms=reset_ms, **quota), status=200)
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert all(1 / 30 - 1e-9 <= gap < 1 / 15 for gap in gaps), gaps
+
+
+def test_a_late_answer_of_an_ended_window_does_not_hold_the_next_one() -> None:
+    clock = FakeClock()
+    budget = RateBudget(clock=clock, sleep=clock.sleep)
+    one_request(budget, headers(left=120, reset_ms=20_000))
+    # An answer of the window before, slow to come: spent, and resetting long ago.
+    turn = budget.acquire()
+    budget.release(turn, headers(left=0, reset_ms=10), status=200)
+    turn_or_wait = budget.try_acquire()
+    # The next turn at the steady pace (a fifth of a second), not at the window's reset.
+    assert isinstance(turn_or_wait, Ticket) or (turn_or_wait is not None and turn_or_wait < 1)
+
+
+def test_a_stream_read_ahead_yields_turns_to_the_stream_being_written() -> None:
+    clock = FakeClock()
+    waiting = threading.Event()
+    stop = threading.Event()
+
+    def sleep(seconds: float) -> None:
+        waiting.set()
+        stop.wait(0.005)
+
+    budget = RateBudget(clock=clock, sleep=sleep)
+    one_request(budget, headers(left=100, reset_ms=20_000, quota=100))
+    turn = budget.try_acquire(urgent=False)
+    assert isinstance(turn, Ticket)  # nobody else wants it
+    budget.release(turn, headers(left=99, reset_ms=20_000, quota=100), status=200)
+    urgent = threading.Thread(target=budget.acquire, daemon=True)
+    urgent.start()  # waits for the next turn (the steady pace)
+    assert waiting.wait(5)
+    try:
+        # Not a wait for the pace (seconds): no turn while an urgent request waits.
+        assert budget.try_acquire(urgent=False) is None
+    finally:
+        clock.now += 60  # the urgent request gets its turn and the thread ends
+        urgent.join(5)
+        stop.set()
+    assert not urgent.is_alive()
+
+
+def window_headers(*, left: int, reset_ms: int, quota: int, window_ms: int) -> dict[str, str]:
+    return {
+        "X-Rate-Limit-Requests-Quota": str(quota),
+        "X-Rate-Limit-Requests-Left": str(left),
+        "X-Rate-Limit-Time-Reset-Ms": str(reset_ms),
+        "X-Rate-Limit-Time-Window-Ms": str(window_ms),
+    }
