@@ -233,17 +233,19 @@ class Sandbox:
         store = self._by_hash.get(hash_)
         if store is None:
             return error(version, 404, f"Store '{hash_}' not found."), None
-        if opts.latency_ms > 0:
-            time.sleep(opts.latency_ms / 1000)
-        now = self.clock.now()
-        token = self.tokens.check(headers.get("x-auth-token"), hash_, now)
+        token = self.tokens.check(headers.get("x-auth-token"), hash_, self.clock.now())
         if token is None:
+            if opts.latency_ms > 0:
+                time.sleep(opts.latency_ms / 1000)
             resp = error(
                 version, 401, "You must supply a valid X-Auth-Token (missing, invalid or expired)."
             )
             window = self._windows[hash_].take(opts.quota, opts.window_ms, consume=False)
             resp.headers.extend(window[1])
             return resp, None
+        # Counted as it arrives, in the window open when it is sent (a spent quota is
+        # refused at once); the page then takes its time, and the rate-limit headers say
+        # how the window stands when it answers.
         allowed, rl_headers, retry = self._windows[hash_].take(opts.quota, opts.window_ms)
         if not allowed:
             resp = error(
@@ -251,6 +253,10 @@ class Sandbox:
             )
             resp.headers.extend([*rl_headers, ("X-Retry-After", str(retry))])
             return resp, None
+        if opts.latency_ms > 0:
+            time.sleep(opts.latency_ms / 1000)
+            _, rl_headers, _ = self._windows[hash_].take(opts.quota, opts.window_ms, consume=False)
+        now = self.clock.now()
         resp, fault = self._route(
             route, args, other, method, path, query, headers, body, version, store, token, now
         )
