@@ -10,6 +10,7 @@ asks of the store (statistics, edits, the clock, ground truth) therefore goes ov
 from __future__ import annotations
 
 import http.client
+import os
 import subprocess
 import sys
 import typing as t
@@ -81,6 +82,16 @@ class SandboxProcess:
 
     def reset_stats(self) -> None:
         self.admin("POST", "/stats/reset", {})
+
+    def configure(self, **settings: int) -> None:
+        """Change settings the sandbox takes while it runs (quota, window, latency, faults)."""
+        self.admin("POST", "/settings", settings)
+
+    def cpu_seconds(self) -> float:
+        """The sandbox process's CPU time so far (user and system), from /proc."""
+        with open(f"/proc/{self.pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def edit(self, resource: str, count: int) -> list[int]:
         """Modify ``count`` records of a store table now; their ids."""

@@ -165,6 +165,14 @@ class StoreContext:
         wanted = view.limit if view.allowed_rate is not None else UNMETERED_PARTS
         return min(self.max_workers, max(2, wanted))
 
+    def parts_needed(self) -> int:
+        """How many parts must be read at once to keep the quota busy (what the allowed
+        rate needs in flight at the store's response time): below it, a large part left
+        is worth splitting (`reading.keyset`)."""
+        view = self.api.budget.view()
+        wanted = view.needed if view.allowed_rate is not None else UNMETERED_PARTS
+        return min(self.max_workers, max(2, wanted))
+
     @functools.cached_property
     def child_pool(self) -> ThreadPoolExecutor | None:
         """Threads for per-parent child requests.

@@ -107,9 +107,15 @@ def undocumented(operation: Operation, params: t.Mapping[str, str]) -> list[str]
         allowed = operation.params[name]
         if allowed is None:
             continue
-        values = value.split(",")
-        if name in operation.directional:
-            values = [re.sub(r":(asc|desc)$", "", v) for v in values]
-        if any(v not in [str(a) for a in allowed] for v in values):
+        documented = [str(a) for a in allowed]
+        directional = name in operation.directional
+        if not all(_known(v, documented, directional=directional) for v in value.split(",")):
             problems.append(f"{name}={value} (allowed: {', '.join(map(str, allowed))})")
     return problems
+
+
+def _known(value: str, documented: list[str], *, directional: bool) -> bool:
+    """A sort named `field:dir` is documented with its direction (customers) or as the
+    field alone, the direction being free (the parameter's description says so)."""
+    bare = re.sub(r":(asc|desc)$", "", value) if directional else value
+    return value in documented or bare in documented

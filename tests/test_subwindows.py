@@ -15,7 +15,14 @@ import typing as t
 import pytest
 from bigcommerce_sandbox import Sandbox, SandboxOptions
 
-from tap_bigcommerce.reading.subwindows import Part, split_part
+from tap_bigcommerce.errors import InvalidResponseError
+from tap_bigcommerce.reading.subwindows import (
+    PAGES_PER_PART,
+    Part,
+    between_ends,
+    check_dated_page,
+    split_part,
+)
 from tests.hostile import HostileProxy
 from tests.tapio import TapRun, run_tap, select
 
@@ -81,7 +88,7 @@ def at(seconds: int) -> dt.datetime:
 
 def test_a_split_tiles_its_part_exactly() -> None:
     part = Part(at(0), at(999))
-    parts = split_part(part, [], total=250 * 16, most=32)
+    parts = split_part(part, [], total=250 * 4 * PAGES_PER_PART, most=32)
     assert len(parts) == 4
     assert parts[0].low == part.low
     assert parts[-1].high == part.high
@@ -95,3 +102,32 @@ def test_an_open_part_keeps_its_open_start_and_one_second_cannot_split() -> None
     assert len(parts) == 4
     assert parts[0].low is None
     assert split_part(Part(at(5), at(5)), page, total=250 * 40, most=4) == [Part(at(5), at(5))]
+
+
+def dated(*seconds: int) -> list[dict[str, str]]:
+    return [{"id": s, "date_modified": at(s).isoformat()} for s in seconds]
+
+
+def test_what_the_end_pages_leave_between_them_is_tiled_exactly() -> None:
+    first = dated(*range(0, 250))  # the earliest page ends at second 249
+    last = dated(*range(9999, 9749, -1))  # the latest page ends (going down) at 9750
+    parts = between_ends(first, last, total=250 * 20, most=32)
+    assert parts[0].low == at(249)
+    assert parts[-1].high == at(9750)
+    for before, after in itertools.pairwise(parts):
+        assert after.low == before.high + dt.timedelta(seconds=1)
+    # 18 pages left between the ends: PAGES_PER_PART each.
+    assert len(parts) == 18 // PAGES_PER_PART
+
+
+def test_end_pages_that_overlap_leave_nothing_between() -> None:
+    assert between_ends(dated(*range(0, 250)), dated(*range(300, 100, -1)), 400, most=8) == []
+
+
+def test_a_page_sorted_by_date_is_checked_for_its_order() -> None:
+    check_dated_page(250, latest=False)({"data": dated(1, 2, 2, 5)})
+    check_dated_page(250, latest=True)({"data": dated(5, 2, 2, 1)})
+    with pytest.raises(InvalidResponseError, match="out of order"):
+        check_dated_page(250, latest=False)({"data": dated(1, 5, 2)})
+    with pytest.raises(InvalidResponseError, match="without date_modified"):
+        check_dated_page(250, latest=True)({"data": [{"id": 1}]})

@@ -6,7 +6,8 @@ children (`children`). The pagers, by style:
 
 | pager | module | for |
 |:--|:--|:--|
-| `V2Keyset`, `V3Keyset`, `WithDeleted` | `keyset` | lists by id keyset (orders) |
+| `V2Keyset`, `V3Keyset` | `keyset` | lists by id keyset, in id ranges (`ranges`) at once |
+| `WithDeleted` | `deleted` | orders, then their deleted ones, read alongside (`handoff`) |
 | `V3Cursor` | `subwindows` | incremental cursor lists, in parallel date parts (customers) |
 | `CreatedWindow` | `numbered` | immutable records by `created` window (refunds) |
 | `FullTablePages` | `numbered` | lists read whole every run |

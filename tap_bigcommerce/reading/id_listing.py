@@ -26,9 +26,9 @@ from typing_extensions import override
 
 from tap_bigcommerce.reading.cursor import read_cursor_pages
 from tap_bigcommerce.reading.id_ranges import IdRanges
-from tap_bigcommerce.reading.keyset import split_id_range
 from tap_bigcommerce.reading.pages import PAGE_SIZE, Page, PageSource, expect_list, expect_v3
 from tap_bigcommerce.reading.parallel import merge_concurrently
+from tap_bigcommerce.reading.ranges import split_id_range
 from tap_bigcommerce.reading.verify import check_keyset_page
 
 QUEUED_PAGES = 4
@@ -124,7 +124,9 @@ class V3IdKeyset(IdListing):
                 low, high - 1, first, last, workers=workers, min_pages=SWEEP_PAGES_PER_RANGE
             )
         ]
-        yield from merge_concurrently(producers, workers=workers, buffer=QUEUED_PAGES)
+        yield from merge_concurrently(
+            producers, workers=workers, buffer=QUEUED_PAGES, wanted=source.store.parallel_parts
+        )
 
     def _range(
         self, source: PageSource, params: dict[str, t.Any], after_id: int, up_to_id: int

@@ -16,22 +16,31 @@ from __future__ import annotations
 import abc
 import functools
 import typing as t
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 
 from typing_extensions import override
 
 from tap_bigcommerce.errors import InvalidResponseError
 from tap_bigcommerce.reading.cursor import v2_window_params, window_params
-from tap_bigcommerce.reading.pager import Pager, VerifiedPager
-from tap_bigcommerce.reading.pages import PAGE_SIZE, Page, PageSource, expect_list, expect_v3
-from tap_bigcommerce.reading.parallel import merge_concurrently
+from tap_bigcommerce.reading.pager import VerifiedPager
+from tap_bigcommerce.reading.pages import (
+    PAGE_SIZE,
+    Page,
+    PageSource,
+    abandon,
+    expect_list,
+    expect_v3,
+    opening,
+    opening_call,
+)
+from tap_bigcommerce.reading.parallel import GrowingMerge
+from tap_bigcommerce.reading.ranges import Density, Span, split_id_range, steal
 from tap_bigcommerce.reading.verify import Tally, check_keyset_page, total_of
 
 if t.TYPE_CHECKING:
     from tap_bigcommerce.reading.checkpoint import Position, Section
     from tap_bigcommerce.reading.windows import Window
 
-MIN_PAGES_PER_RANGE = 2
 QUEUED_PAGES = 2
 """Pages waiting for the main thread: a page of orders with line items is several MB."""
 
@@ -88,17 +97,35 @@ class KeysetPager(VerifiedPager):
                 bounded.append((key, int(after_id), int(up_to_id)))
         if not bounded:
             return
+        spans = {key: Span(key, after, up_to) for key, after, up_to in bounded}
+        density = Density()
         workers = source.store.max_workers
-        producers = [
-            functools.partial(self._range_pages, source, window, key, after, up_to)
-            for key, after, up_to in bounded
-        ]
-        for key, page, position in merge_concurrently(
-            producers, workers=workers, buffer=QUEUED_PAGES
-        ):
-            if page:
-                yield page
-            marks.move(key, position, records=len(page))
+        with GrowingMerge[tuple[int, Page, "Position | None"]](
+            workers=workers if len(spans) > 1 else 1,
+            buffer=QUEUED_PAGES,
+            wanted=source.store.parallel_parts,
+        ) as merge:
+            for span in spans.values():
+                merge.submit(functools.partial(self._range_pages, source, window, span))
+            for key, page, position in merge:
+                if page:
+                    yield page
+                span = spans[key]
+                position = span.clamp(position)
+                marks.move(key, position, records=len(page))
+                density.see(page)
+                if position is None:
+                    del spans[key]
+                elif workers > 1 and merge.busy < source.store.parts_needed():
+                    thief = steal(spans.values(), density)
+                    if thief is not None:
+                        victim = spans[thief.key]
+                        thief_key = marks.add([thief.after, thief.up_to])
+                        marks.narrow(victim.key, [victim.written, victim.up_to])
+                        spans[thief_key] = Span(thief_key, thief.after, thief.up_to)
+                        merge.submit(
+                            functools.partial(self._range_pages, source, window, spans[thief_key])
+                        )
 
     def _open_ended(
         self,
@@ -110,18 +137,41 @@ class KeysetPager(VerifiedPager):
         after_id: int,
         bounded: list[tuple[int, int, int]],
     ) -> Iterator[Page]:
-        """Ids above `after_id`: a page from each end, then the ids between as ranges."""
+        """Ids above `after_id`: a page from each end, then the ids between as ranges.
+
+        In a first sync (a window open below: most likely the store's whole history) the
+        high-end page is asked for with the first one, not after it, so the ranges start
+        a round trip sooner; a list that fits in one page pays that one request more.
+        """
         # The window's total comes with its first page (v3), not with a resumed one's.
         fresh = after_id == 0 and marks.resumed is None
-        first = self.fetch_range(source, window, after_id, None, tally=tally if fresh else None)
-        if first:
-            yield first
-        if len(first) < PAGE_SIZE:
-            marks.move(key, None, records=len(first))
-            return
-        low = int(first[-1]["id"])
-        marks.move(key, [low, None], records=len(first))
-        last = self.fetch_range(source, window, low, None, descending=True)
+        pool = source.store.child_pool
+        early = None
+        if fresh and window.start is None and pool is not None:
+            early = pool.submit(
+                opening_call(self.fetch_range), source, window, after_id, None, descending=True
+            )
+        try:
+            with opening():
+                first = self.fetch_range(
+                    source, window, after_id, None, tally=tally if fresh else None
+                )
+            if first:
+                yield first
+            if len(first) < PAGE_SIZE:
+                marks.move(key, None, records=len(first))
+                return
+            low = int(first[-1]["id"])
+            marks.move(key, [low, None], records=len(first))
+            if early is not None:
+                # Asked for before the first page came: what it holds of that page is left out.
+                last = [record for record in early.result() if int(record["id"]) > low]
+            else:
+                with opening():
+                    last = self.fetch_range(source, window, low, None, descending=True)
+        finally:
+            if early is not None:
+                abandon(early, source)
         if last:
             yield last
         if len(last) < PAGE_SIZE:
@@ -137,17 +187,21 @@ class KeysetPager(VerifiedPager):
         )
 
     def _range_pages(
-        self, source: PageSource, window: Window, key: int, after_id: int, up_to_id: int
+        self, source: PageSource, window: Window, span: Span
     ) -> Iterator[tuple[int, Page, Position | None]]:
-        """A range's pages, each with the range's position after it (None: read to its end)."""
-        while after_id < up_to_id:
-            page = self.fetch_range(source, window, after_id, up_to_id)
-            if len(page) < PAGE_SIZE:
-                yield key, page, None
+        """A range's pages, each with the range's position after it (None: read to its
+        end). The range may be narrowed while it is read (`steal`): it ends where it
+        ends now, a page that reached past that holding records the new range reads too."""
+        while True:
+            after_id, up_to_id = span.next()
+            if after_id >= up_to_id:
+                yield span.key, [], None
                 return
-            after_id = int(page[-1]["id"])
-            yield key, page, [after_id, up_to_id]
-        yield key, [], None
+            page = self.fetch_range(source, window, after_id, up_to_id)
+            position = span.advance(page)
+            yield span.key, page, position
+            if position is None:
+                return
 
     @override
     def count(self, source: PageSource, window: Window | None) -> int | None:
@@ -159,35 +213,6 @@ class KeysetPager(VerifiedPager):
         """The API's count of the window's records; None where the list has no count."""
         del source, window
         return None
-
-
-def split_id_range(
-    after_id: int,
-    up_to_id: int,
-    first: Sequence[Mapping[str, t.Any]],
-    last: Sequence[Mapping[str, t.Any]],
-    *,
-    workers: int,
-    min_pages: int = MIN_PAGES_PER_RANGE,
-) -> list[tuple[int, int]]:
-    """Split `(after_id, up_to_id]` into ranges worth reading concurrently.
-
-    The density of ids seen in the first and last pages estimates how many pages
-    the middle holds; each range gets at least `min_pages` of them, so the
-    partly filled last page of each range adds at most a few percent of requests.
-    """
-    if up_to_id <= after_id:
-        return []
-    span_seen = 0
-    for page in (first, last):
-        ids = [int(record["id"]) for record in page]
-        span_seen += max(ids) - min(ids) + 1
-    density = (len(first) + len(last)) / max(span_seen, 1)
-    estimated_pages = (up_to_id - after_id) * density / PAGE_SIZE
-    count = max(1, min(workers, int(estimated_pages // min_pages)))
-    step = (up_to_id - after_id) / count
-    bounds = [after_id + round(step * i) for i in range(count)] + [up_to_id]
-    return [(bounds[i], bounds[i + 1]) for i in range(count) if bounds[i + 1] > bounds[i]]
 
 
 class V2Keyset(KeysetPager):
@@ -214,7 +239,7 @@ class V2Keyset(KeysetPager):
         if not self.counted or window is None or pool is None:
             yield from super().read(source, window, tally)
             return
-        early = pool.submit(self.count_window, source, window)
+        early = pool.submit(opening_call(self.count_window), source, window)
         try:
             yield from super().read(source, window, tally)
         except BaseException:
@@ -295,29 +320,3 @@ class V3Keyset(KeysetPager):
         if tally is not None:
             tally.expect(total_of(pagination))
         return page
-
-
-class WithDeleted(Pager):
-    """A v2 keyset list, then the same window again with `is_deleted=true` (orders).
-
-    BigCommerce keeps deleted (archived) orders out of the plain list; the second pass
-    emits them with `is_deleted: true`, so a warehouse can mark or drop them. It costs
-    one request when nothing was deleted. Their children are not read (they are gone).
-    """
-
-    replication_key = "date_modified"
-    cost = "1 per 250 changed records + 1 per 250 deleted (at least 2)"
-
-    def __init__(self, live: V2Keyset) -> None:
-        self.live = live
-        # `/count` takes no `is_deleted`: the deleted pass cannot be counted.
-        self.deleted = V2Keyset({**live.params, "is_deleted": "true"}, counted=False)
-        self.deleted.section = "deleted"
-
-    @override
-    def pages(self, source: PageSource, window: Window | None) -> Iterator[Page]:
-        yield from self.live.pages(source, window)
-        for page in self.deleted.pages(source, window):
-            for record in page:
-                record["is_deleted"] = True
-            yield page

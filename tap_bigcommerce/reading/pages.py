@@ -8,9 +8,13 @@ nothing else of streams, so a stream class is a declaration and its pager an att
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
+import threading
 import typing as t
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
 
 from tap_bigcommerce.errors import BigCommerceError
 
@@ -91,3 +95,59 @@ def expect_v3(body: t.Any, source: PageSource) -> tuple[Page, dict[str, t.Any]]:
 
 def is_v3(path: str) -> bool:
     return path.startswith("/v3/")
+
+
+_opening = threading.local()
+
+
+@contextlib.contextmanager
+def opening() -> Iterator[None]:
+    """Requests made inside open a read: a window's first and last pages and its count,
+    which the rest of the read waits for. A stream read ahead of its turn yields the
+    store's quota to the stream being written, except for these (`StoreApi.get`'s
+    `urgent`): without them it could not start at once when its turn comes."""
+    before = getattr(_opening, "active", False)
+    _opening.active = True
+    try:
+        yield
+    finally:
+        _opening.active = before
+
+
+def is_opening() -> bool:
+    """Whether this thread is making a read's opening requests (`opening`)."""
+    return bool(getattr(_opening, "active", False))
+
+
+R = t.TypeVar("R")
+
+
+def opening_call(function: Callable[..., R]) -> Callable[..., R]:
+    """`function`, run as an opening request on whichever thread runs it (a pool's)."""
+
+    @functools.wraps(function)
+    def call(*args: t.Any, **kwargs: t.Any) -> R:
+        with opening():
+            return function(*args, **kwargs)
+
+    return call
+
+
+def abandon(future: Future[t.Any], source: PageSource) -> None:
+    """Give up a request asked for before it was known to be needed (its answer is not
+    needed now). One still running ends on its own; if it fails, the failure is logged,
+    not lost (a redirect refused, say, says something about the store)."""
+    if future.cancel():
+        return
+
+    def report(done: Future[t.Any]) -> None:
+        error = None if done.cancelled() else done.exception()
+        if error is not None:
+            source.logger.warning(
+                "Stream '%s': a request asked for ahead of need failed (its answer was not "
+                "needed): %s",
+                source.name,
+                error,
+            )
+
+    future.add_done_callback(report)

@@ -29,16 +29,20 @@ class _Failure:
 
 
 def merge_concurrently(
-    producers: Sequence[Callable[[], Iterable[T]]], *, workers: int, buffer: int
+    producers: Sequence[Callable[[], Iterable[T]]],
+    *,
+    workers: int,
+    buffer: int,
+    wanted: Callable[[], int] | None = None,
 ) -> Iterator[T]:
     """Run each producer on its own worker thread; yield their items as they come.
 
-    At most `workers` producers run at once and at most `buffer` items wait in the
-    queue. Closing the returned iterator early stops the producers.
+    At most `workers` producers run at once, fetching ahead as `GrowingMerge` says.
+    Closing the returned iterator early stops the producers.
     """
     if len(producers) <= 1:
         workers = 1  # no thread for a single producer
-    with GrowingMerge[T](workers=workers, buffer=buffer) as merge:
+    with GrowingMerge[T](workers=workers, buffer=buffer, wanted=wanted) as merge:
         for produce in producers:
             merge.submit(produce)
         yield from merge
@@ -53,14 +57,20 @@ class GrowingMerge(t.Generic[T]):
 
     Producers fetch ahead of the consumer only as far as it keeps up: each item fetched
     and not yet taken holds one of `ahead` permits. When the consumer finds no item
-    waiting (the store is the bottleneck: latency), one more permit is allowed, up to
-    `workers`; when items pile up (the main thread is: CPU), one fewer, down to `buffer`.
-    So a fast store cannot fill memory with decoded pages (a page of orders with line
-    items is several MB), and a slow one still gets every request in flight it needs.
+    waiting (the store is the bottleneck: latency), at once as many permits as the
+    store's requests in flight may be (`wanted`, e.g. the rate budget's limit), or one
+    more without it, up to `workers`; when items pile up (the main thread is: CPU), one
+    fewer, down to `buffer`. So a fast store cannot fill memory with decoded pages (a
+    page of orders with line items is several MB), and a slow one gets every request in
+    flight it needs at once, not one more per page (after a read held back waiting for
+    its turn, say).
     """
 
-    def __init__(self, *, workers: int, buffer: int) -> None:
+    def __init__(
+        self, *, workers: int, buffer: int, wanted: Callable[[], int] | None = None
+    ) -> None:
         self._workers = workers
+        self._wanted = wanted
         self._floor = max(buffer, 1)
         self._items: queue.Queue[object] = queue.Queue()  # bounded by the permits
         self._stop = threading.Event()
@@ -82,6 +92,11 @@ class GrowingMerge(t.Generic[T]):
     def submit(self, produce: Callable[[], Iterable[T]]) -> None:
         self._waiting.append(produce)
 
+    @property
+    def busy(self) -> int:
+        """Producers running or waiting to run (the consumer's thread only)."""
+        return self._running + len(self._waiting)
+
     def __iter__(self) -> Iterator[T]:
         while self._waiting or self._running:
             if self._workers <= 1:
@@ -96,7 +111,7 @@ class GrowingMerge(t.Generic[T]):
             elif isinstance(item, _Failure):
                 raise item.error
             else:
-                self._give(adjust=1 if starved else -1 if self._items.qsize() > 1 else 0)
+                self._give(grow=starved, shrink=self._items.qsize() > 1)
                 yield t.cast("T", item)
 
     def _start(self, produce: Callable[[], Iterable[T]]) -> None:
@@ -115,10 +130,15 @@ class GrowingMerge(t.Generic[T]):
             self._taken += 1
             return True
 
-    def _give(self, adjust: int = 0) -> None:
+    def _give(self, *, grow: bool = False, shrink: bool = False) -> None:
+        ahead = self._ahead
+        if grow:
+            ahead = max(ahead + 1, self._wanted() if self._wanted is not None else 0)
+        elif shrink:
+            ahead -= 1
         with self._permits:
             self._taken -= 1
-            self._ahead = min(self._workers, max(self._floor, self._ahead + adjust))
+            self._ahead = min(self._workers, max(self._floor, ahead))
             self._permits.notify_all()
 
     def _run(self, produce: Callable[[], Iterable[T]]) -> None:

@@ -165,7 +165,7 @@ def check_page(limit: int) -> t.Callable[[t.Any], None]:
     """A check that a page holds no more records than asked for."""
 
     def check(body: t.Any) -> None:
-        records = _records(body)
+        records = records_of(body)
         if len(records) > limit:
             raise InvalidResponseError(f"{len(records)} records where at most {limit} were asked")
 
@@ -181,7 +181,7 @@ def check_keyset_page(
     def check(body: t.Any) -> None:
         length(body)
         previous: int | None = None
-        for record in _records(body):
+        for record in records_of(body):
             value = record.get("id") if hasattr(record, "get") else None
             if type(value) is not int:
                 raise InvalidResponseError(f"a record whose id is {value!r}, not an integer")
@@ -197,7 +197,8 @@ def check_keyset_page(
     return check
 
 
-def _records(body: t.Any) -> list[t.Any]:
+def records_of(body: t.Any) -> list[t.Any]:
+    """The records of a decoded page body (a v2 list, or a v3 body's `data`)."""
     if body is None:
         return []
     if isinstance(body, list):

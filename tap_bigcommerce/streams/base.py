@@ -32,6 +32,7 @@ from tap_bigcommerce.errors import BigCommerceError, MissingScopeError, NotFound
 from tap_bigcommerce.keys import RecordKeys
 from tap_bigcommerce.reading.checkpoint import apply as apply_checkpoint
 from tap_bigcommerce.reading.children import ChildFanOut
+from tap_bigcommerce.reading.pages import is_opening
 from tap_bigcommerce.reading.progress import Progress
 from tap_bigcommerce.reading.sweep import start_sweep
 from tap_bigcommerce.reading.windows import commit_window, open_window
@@ -103,6 +104,8 @@ class BigCommerceStream(Stream):
         self._record_counter: metrics.Counter | None = None
         self._store: StoreContext | None = None
         self._answered = 0
+        self.ahead_of_turn = False
+        """Read before its turn (`reading.ahead`): its requests yield to the turn's."""
         """Requests of this stream the store answered (a 404 on the first is a missing list)."""
         self.store_hash = ""
         """The store being read: a stream reads one store (one partition) at a time."""
@@ -158,6 +161,7 @@ class BigCommerceStream(Stream):
             stream=self.name,
             decode=decoder.decode if decoder is not None else None,
             check=check,
+            urgent=not self.ahead_of_turn or is_opening(),
         ).body
         self._answered += 1
         return body
@@ -265,6 +269,7 @@ class BigCommerceStream(Stream):
             raise BigCommerceError(f"Stream '{self.name}' was synced without a store context.")
         store = self._stores.store_context(context["store_hash"])
         self.enter_store(store)
+        self.ahead_of_turn = False  # its turn: its requests go first from now on
         ahead = self._read_ahead(store)
         if self.scope in store.scopes:
             if ahead is not None:

@@ -38,7 +38,7 @@ class CustomersStream(BigCommerceStream):
     name = "customers"
     path = "/v3/customers"
     scope = CUSTOMERS_SCOPE
-    pager = V3Cursor(include="addresses,attributes,formfields,storecredit")
+    pager = V3Cursor(include="addresses,attributes,formfields,storecredit", sorts_by_date=True)
     deletes = DeleteSweep(
         V3IdCursor(),
         children={"customer_addresses": "addresses", "customer_attribute_values": "attributes"},
