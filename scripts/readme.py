@@ -65,7 +65,7 @@ def streams_table() -> str:
 
 def deletes_table() -> str:
     """Which streams capture deletes, and how (`reading.sweep` declarations)."""
-    from tap_bigcommerce.reading.keyset import WithDeleted
+    from tap_bigcommerce.reading.deleted import WithDeleted
     from tap_bigcommerce.reading.sweep import sweep_of
     from tap_bigcommerce.streams import STREAM_TYPES
 

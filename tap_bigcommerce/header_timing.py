@@ -27,8 +27,9 @@ TELLING_SPREAD = 0.04
 CLEARLY = 0.35
 """The right reading scatters at most this share of the wrong one."""
 RESOLUTION = 0.05
-"""Seconds added to a reset read from a header written on arrival: the header counts whole
-milliseconds, and the request reached the store a little after it was sent."""
+"""Seconds added to every reset read: the header counts whole milliseconds (rounded down),
+a header written on arrival was written a little after the request was sent, and the
+store's clock and ours tick apart."""
 WINDOWS_TO_DECIDE = 2
 """Windows that must agree before headers are read as written on arrival."""
 
@@ -62,7 +63,7 @@ class HeaderTiming:
             self._window_reset = late
         if late > self._window_reset - apart:  # not a late answer of an earlier window
             self._samples.append((started + reset, late, answered - started))
-        return started + reset + RESOLUTION if self.on_arrival else late
+        return (started + reset if self.on_arrival else late) + RESOLUTION
 
     def _close_window(self) -> None:
         """A new window began: judge the last one's answers."""

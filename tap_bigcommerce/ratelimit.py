@@ -5,11 +5,11 @@ every app installed on the store. Each response says how much of the window and
 quota is left. The budget decides when the next request may start:
 
 * at the quota's steady rate (quota minus the reserve, over the window) while the tap
-  keeps the store busy, with a credit for the turns it left unused (at the start of a
-  run, while a stream waits on its first pages): up to one window's allowance may be
-  spent ahead of that rate, as fast as the requests in flight allow, so the quota a
-  fixed window gives is not lost to the run's dependent opening requests. Credit is
-  the same as BigCommerce's own accounting: the window's requests, at any pace;
+  keeps the store busy, which is what BigCommerce asks of apps (spread the load);
+* faster, up to `CATCH_UP` times that rate, while the current window has more left than
+  the steady rate would spend before it resets: a fixed window's unused requests are
+  lost at its reset, and a run leaves some unused at its start and whenever a stream
+  waits on its own dependent requests;
 * never more than the window has left, counting the requests still in flight that
   the store will count in this window, so an app that drains the quota slows us down
   at once (what is left is then spread over the rest of the window) and the reserve
@@ -19,15 +19,15 @@ quota is left. The budget decides when the next request may start:
 * first to the stream being written: a stream read ahead of its turn gets only the
   turns it leaves unused (`urgent`).
 
-Which window a request in flight will be counted in depends on when the store counts
-it: on arrival, or (as the sandbox does) after its latency. The budget learns that
-delay from the window changes it sees: an answer already counted in the next window,
-to a request started before this window's reset, proves the store counts late. Until
-then it assumes counting on arrival, the cautious choice.
+Which of the requests in flight an answer's `left` has counted, and which window a
+request will be counted in, depend on when the store counts and when it writes its
+headers (`counting`): the budget reads the cautious way until the store's answers
+tell.
 """
 
 from __future__ import annotations
 
+import collections
 import math
 import threading
 import time
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from tap_bigcommerce import cancel
 from tap_bigcommerce.concurrency import InFlightLimit
-from tap_bigcommerce.header_timing import HeaderTiming
+from tap_bigcommerce.counting import StoreCounting
 
 RESET_HEADER = "X-Rate-Limit-Time-Reset-Ms"
 QUOTA_HEADER = "X-Rate-Limit-Requests-Quota"
@@ -47,13 +47,17 @@ RETRY_AFTER_HEADER = "X-Retry-After"
 SAME_WINDOW_SLACK = 0.5
 """Seconds two readings' reset times may differ and still be the same window (the
 answers' transfer times differ)."""
-COUNT_DELAY_TRUST = 0.7
-"""Share of a proven counting delay the budget relies on (response times vary)."""
 CATCH_UP = 2.0
 """How much faster than the steady rate the window's unused requests may be spent."""
 SCARCE = 0.5
 """A window is scarce when it has left less than this share of what the steady rate would
 spend before its reset: what is left is then spread over the rest of it."""
+OTHERS_SAMPLE = 10
+"""Requests of this run a window must have counted before it tells what others spend."""
+OTHERS_SLACK = 2
+OTHERS_SLACK_SHARE = 0.1
+"""Requests (at least, and as a share of this run's) a window may count beyond this run's
+before they are taken for other apps' (`_count_others`)."""
 RELEASE_WAIT = 0.2
 """Longest wait for a request in flight to end before checking for cancellation."""
 
@@ -124,8 +128,15 @@ class RateBudget:
         self._window: float | None = None
         self._in_flight: set[Ticket] = set()
         self._next_slot = -float("inf")
-        self._count_delay = 0.0
-        self._timing = HeaderTiming()
+        self._counting = StoreCounting()
+        self._sent: collections.deque[float] = collections.deque()
+        """When this run's recent requests started (the last two windows' worth)."""
+        self._others = 0
+        """Requests the store's other apps spend of a window (`_count_others`)."""
+        self._others_window = 0.0
+        self._others_share = 0.0
+        """Other apps' requests per request of this run's, in the last window heard from:
+        while they keep pace, each request in flight will cost the window that much more."""
         self._rate: float | None = None
         """The rate the pacing allows now (requests/s), for Little's law."""
         self._urgent_waiting = 0
@@ -156,7 +167,7 @@ class RateBudget:
             quota=reading.quota,
             left=reading.quota,
             reset_at=max(reading.reset_at + self._window, now),
-            after=reading.reset_at - self._count_delay,
+            after=reading.reset_at - self._counting.delay,
             provisional=True,
         )
 
@@ -169,7 +180,7 @@ class RateBudget:
         if reading is None:
             self._rate = None
             return 0.0, 0.0
-        delay = self._count_delay
+        delay = self._counting.delay
         steady = self._steady_interval(reading.quota)
         reserve = self._reserve(reading.quota)
         if now + delay < reading.reset_at:
@@ -180,9 +191,12 @@ class RateBudget:
             # window was left unused (the run's first requests, a stream waiting on its
             # own), since a fixed window's unused requests are lost at its reset; slower
             # when far fewer are left than the steady rate would spend (another app).
-            pending = sum(1 for ticket in self._in_flight if ticket.started > reading.after)
-            allowed = reading.left - reserve - pending
+            pending = sum(1 for ticket in self._in_flight if ticket.started >= reading.after)
             horizon = reading.reset_at - delay - now
+            # A window assumed at its reset has not told what other apps spend in it yet:
+            # as much as in the last one, until it does.
+            others = self._others if reading.provisional else 0
+            allowed = reading.left - reserve - others - int(pending * (1 + self._others_share))
             if allowed <= 0:
                 self._rate = 0.0
                 return horizon, steady
@@ -198,7 +212,7 @@ class RateBudget:
             pending = sum(
                 1 for ticket in self._in_flight if ticket.started + delay >= reading.reset_at
             )
-            if reading.quota - reserve - pending <= 0:
+            if reading.quota - reserve - self._others - pending <= 0:
                 self._rate = 0.0
                 return max(steady, 0.05), steady
             interval = steady
@@ -228,6 +242,7 @@ class RateBudget:
             self._next_slot = now + interval
             ticket = Ticket(now)
             self._in_flight.add(ticket)
+            self._sent.append(now)
             return ticket
 
     def acquire(self, *, urgent: bool = True) -> Ticket:
@@ -281,37 +296,47 @@ class RateBudget:
         window_ms = _int_header(headers, WINDOW_HEADER)
         if window_ms is not None and window_ms > 0:
             self._window = window_ms / 1000.0
-        reset_at = self._timing.reset_at(
+        told = self._counting.read(
             started=ticket.started, answered=now, reset_ms=reset_ms, window=self._window
         )
-        if self._timing.on_arrival:
-            self._count_delay = 0.0  # written as it arrives: counted as it arrives
-        fresh = QuotaReading(quota=quota, left=left, reset_at=reset_at, after=ticket.started)
+        reset_at = told.reset_at
+        fresh = QuotaReading(quota=quota, left=left, reset_at=reset_at, after=told.counted_to)
         current = self._reading
-        if current is None or current.provisional:
-            self._reading = fresh
-        elif reset_at > current.reset_at + SAME_WINDOW_SLACK:
-            # A new window began. Counted in it although started before its start: the
-            # store counts requests that long after they are sent (at least); not a
-            # store that writes its headers as they arrive (it counts them then).
-            if ticket.started < current.reset_at and not self._timing.on_arrival:
-                proven = (current.reset_at - ticket.started) * COUNT_DELAY_TRUST
-                self._count_delay = max(self._count_delay, proven)
+        new_window = current is not None and reset_at > current.reset_at + SAME_WINDOW_SLACK
+        if current is None or current.provisional or new_window:
             self._reading = fresh
         elif reset_at < current.reset_at - SAME_WINDOW_SLACK:
             return  # a late answer of a window that has ended
         else:
-            # The same window. Counted in it although expected in the next: the store
-            # counts sooner than assumed.
-            if ticket.started + self._count_delay >= current.reset_at:
-                proven = max(current.reset_at - ticket.started, 0.0)
-                self._count_delay = min(self._count_delay, proven * COUNT_DELAY_TRUST)
+            self._counting.counted_sooner(ticket.started, current.reset_at)
             # Answers of one window arrive out of order from parallel requests: keep
             # the lowest `left`.
             if left < current.left:
                 self._reading = QuotaReading(
-                    quota=quota, left=left, reset_at=current.reset_at, after=ticket.started
+                    quota=quota, left=left, reset_at=current.reset_at, after=told.counted_to
                 )
+        self._count_others(told.counted_to, reset_at, quota - left, now)
+
+    def _count_others(self, counted_to: float, reset_at: float, used: int, now: float) -> None:
+        """What other apps spend of a window: what an answer says is used, less this run's
+        requests counted by then (those sent since the window began, up to `counted_to`).
+        The most seen in the last window is assumed of a window not yet heard from."""
+        if self._window is None:
+            return
+        while self._sent and self._sent[0] < now - 2 * self._window:
+            self._sent.popleft()
+        began = reset_at - self._window - self._counting.delay
+        ours = sum(1 for started in self._sent if began <= started <= counted_to)
+        if ours < OTHERS_SAMPLE:
+            return  # too early in the window to tell this run's requests from others'
+        # Which of this run's requests a window has counted is known only roughly (when
+        # each is counted varies with its response time): a few are not other apps'.
+        others = max(used - ours - max(OTHERS_SLACK, int(ours * OTHERS_SLACK_SHARE)), 0)
+        if reset_at != self._others_window:
+            self._others_window, self._others = reset_at, others
+        else:
+            self._others = max(self._others, others)
+        self._others_share = self._others / max(ours, 1)
 
     def throttled_delay(self, headers: Mapping[str, str]) -> float | None:
         """How long a 429 asks us to wait, from X-Retry-After or the reset header."""

@@ -87,8 +87,9 @@ CORE_PROPERTIES = [
         title="Streams read ahead",
         description="How many of the next streams are read while one is written (0 to 16; "
         "0 reads one stream at a time). Each stream's first requests wait on each other, "
-        "so reading the next ones meanwhile keeps the quota busy; each holds at most 8 "
-        "pages until its turn. Records are still written one stream after another.",
+        "so reading the next ones meanwhile keeps the quota busy, on what the stream being "
+        "written leaves of it; each holds at most 8 pages until its turn. Records are "
+        "still written one stream after another.",
     ),
     th.Property(
         "rate_limit_reserve",
@@ -96,9 +97,10 @@ CORE_PROPERTIES = [
         default=0.1,
         title="Quota reserve for other apps",
         description="Fraction of the store's rate-limit quota left unused for the other apps "
-        "installed on the store (0 to 0.9). The tap never sends faster than the rest of the "
-        "quota allows, paces its requests over the window (no bursts) and slows down at "
-        "once when other apps use more of the quota.",
+        "installed on the store (0 to 0.9). The tap paces its requests at the rest of the "
+        "quota's steady rate, catches up (at most twice that rate) on a window it left "
+        "partly unused, never spends more than a window has left, and slows down at once "
+        "when other apps use more of the quota.",
     ),
     th.Property(
         "progress_interval_seconds",

@@ -174,6 +174,9 @@ class Sandbox:
         with self._settings_lock:
             for name, value in changes.items():
                 setattr(self.options, name, type(getattr(self.options, name))(value))
+            if {"quota", "window_ms"} & set(changes):
+                for window in self._windows.values():
+                    window.reset()  # a new rate: its first request begins its first window
 
     def advance_clock(self, seconds: float) -> None:
         self.clock.advance(seconds)
