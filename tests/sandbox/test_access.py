@@ -193,3 +193,33 @@ def test_rejected_requests_report_quota_without_spending_it(make_sb: Any) -> Non
     assert r.headers["X-Rate-Limit-Requests-Quota"] == "3"
     assert r.headers["X-Rate-Limit-Requests-Left"] == "3"
     assert api.get("/v2/time").headers["X-Rate-Limit-Requests-Left"] == "2"
+
+
+def test_a_window_begins_with_the_first_request_counted(make_sb: Any) -> None:
+    _sb, api = make_sb(quota=5, window_ms=2000)
+    time.sleep(0.3)  # a window does not begin when the store starts
+    first = api.get("/v2/time")
+    assert first.headers["X-Rate-Limit-Requests-Left"] == "4"
+    assert int(first.headers["X-Rate-Limit-Time-Reset-Ms"]) >= 1950
+
+
+def test_a_page_is_counted_as_it_arrives_and_told_as_it_answers(make_sb: Any) -> None:
+    # Sent in a window's last moments, a slow page is counted in that window; when it
+    # answers, the window has ended, and its headers say so (nothing reset, no new window).
+    _sb, api = make_sb(quota=5, window_ms=400, latency_ms=500)
+    answer = api.get("/v2/time")
+    assert answer.headers["X-Rate-Limit-Time-Reset-Ms"] == "0"
+    assert answer.headers["X-Rate-Limit-Requests-Left"] == "4"
+    again = api.get("/v2/time")  # begins the next window as it arrives
+    assert again.headers["X-Rate-Limit-Requests-Left"] == "4"
+
+
+def test_a_new_quota_begins_with_a_fresh_window(make_sb: Any) -> None:
+    sb, api = make_sb(quota=2, window_ms=60_000)
+    assert api.get("/v2/time").status_code == 200
+    assert api.get("/v2/time").status_code == 200
+    assert api.get("/v2/time").status_code == 429
+    sb.configure(quota=3)
+    answer = api.get("/v2/time")
+    assert answer.status_code == 200
+    assert answer.headers["X-Rate-Limit-Requests-Left"] == "2"
