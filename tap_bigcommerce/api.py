@@ -190,6 +190,7 @@ class StoreApi:
                         stream=True,
                         allow_redirects=False,
                     )
+                    self.budget.heard(turn)
                     with response:
                         content = _read_body(response)
                 if slot.expired:

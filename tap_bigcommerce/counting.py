@@ -40,6 +40,10 @@ LATE_SHARE = 0.7
 """A window begun this far into the response time began as the request was answered."""
 DELAY_TRUST = 0.9
 """Share of a counting delay relied upon (response times vary)."""
+TOLD_MARGIN = 0.1
+TOLD_SLACK = 0.02
+"""Headers written as a request answers were written that much before they came (a share
+of the response time, and seconds): requests sent since may not be counted in them."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,11 @@ class StoreCounting:
             self._first = False
             self._learn(started, answered, reset_ms / 1000.0, window)
         told_at_answer = self._told_at_answer and not self._timing.on_arrival
-        return Reading(reset_at=reset_at, counted_to=answered if told_at_answer else started)
+        if not told_at_answer:
+            return Reading(reset_at=reset_at, counted_to=started)
+        # Written a little before it came: what was sent meanwhile may not be in it.
+        written = answered - TOLD_MARGIN * (answered - started) - TOLD_SLACK
+        return Reading(reset_at=reset_at, counted_to=max(written, started))
 
     def _learn(self, started: float, answered: float, reset: float, window: float) -> None:
         response = answered - started

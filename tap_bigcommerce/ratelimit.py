@@ -47,7 +47,7 @@ RETRY_AFTER_HEADER = "X-Retry-After"
 SAME_WINDOW_SLACK = 0.5
 """Seconds two readings' reset times may differ and still be the same window (the
 answers' transfer times differ)."""
-CATCH_UP = 2.0
+CATCH_UP = 3.0
 """How much faster than the steady rate the window's unused requests may be spent."""
 SCARCE = 0.5
 """A window is scarce when it has left less than this share of what the steady rate would
@@ -74,9 +74,11 @@ def _int_header(headers: Mapping[str, str], name: str) -> int | None:
 
 @dataclass(eq=False)
 class Ticket:
-    """One request's turn: when it started (the budget's clock)."""
+    """One request's turn: when it started and when its answer's headers came (the
+    budget's clock)."""
 
     started: float
+    heard: float | None = None
 
 
 @dataclass
@@ -268,6 +270,11 @@ class RateBudget:
                     self._urgent_waiting -= 1
                     self._changed.notify_all()
 
+    def heard(self, ticket: Ticket) -> None:
+        """The answer's headers have come (its body may take a while yet): what they say
+        of the window is as of now, not of when the body is read."""
+        ticket.heard = self._clock()
+
     def release(
         self, ticket: Ticket, headers: Mapping[str, str] | None, *, status: int | None
     ) -> None:
@@ -278,13 +285,14 @@ class RateBudget:
         with self._changed:
             now = self._clock()
             pushed_back = status is None or status == 429 or status >= 500
+            heard = now if ticket.heard is None else min(ticket.heard, now)
             if pushed_back:
                 self._limit.pushed_back(now, len(self._in_flight))
             else:
-                self._limit.answered(now - ticket.started)
+                self._limit.answered(heard - ticket.started)
             self._in_flight.discard(ticket)
             if headers is not None:
-                self._observe(ticket, headers, now)
+                self._observe(ticket, headers, heard)
             self._changed.notify_all()
 
     def _observe(self, ticket: Ticket, headers: Mapping[str, str], now: float) -> None:
@@ -352,7 +360,8 @@ class RateBudget:
         return None
 
     def view(self) -> BudgetView:
-        """The current window's reading and the concurrency, for progress lines."""
+        """The current window's reading and the concurrency at the steady rate, for progress
+        lines and for sizing reads (`context.StoreContext.parallel_parts`)."""
         with self._changed:
             reading = self._reading
             if reading is None or reading.provisional:
@@ -361,7 +370,8 @@ class RateBudget:
                 left = reading.left
             quota = None if reading is None else reading.quota
             steady = 0.0 if quota is None else self._steady_interval(quota)
-            limit = self._limit.limit(self._rate)
+            # At the steady rate, not a window's catch-up: what reads are sized by.
+            limit = self._limit.limit(1 / steady if steady > 0 else self._rate)
             seconds = self._limit.response_seconds
             needed = limit
             if steady > 0 and seconds is not None:

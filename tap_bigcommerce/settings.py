@@ -98,7 +98,7 @@ CORE_PROPERTIES = [
         title="Quota reserve for other apps",
         description="Fraction of the store's rate-limit quota left unused for the other apps "
         "installed on the store (0 to 0.9). The tap paces its requests at the rest of the "
-        "quota's steady rate, catches up (at most twice that rate) on a window it left "
+        "quota's steady rate, catches up (at most three times that rate) on a window it left "
         "partly unused, never spends more than a window has left, and slows down at once "
         "when other apps use more of the quota.",
     ),

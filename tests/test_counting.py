@@ -26,7 +26,8 @@ def first_answer(
 def test_a_window_begun_as_the_request_arrived_counts_what_followed_it() -> None:
     counting, reading = first_answer(sent=10.0, answered=11.0, window_began=10.001)
     assert counting.delay == 0.0
-    assert reading.counted_to == 11.0
+    # Counted up to about when the answer was written: a little before it came.
+    assert 10.8 <= reading.counted_to < 11.0
 
 
 def test_a_window_begun_as_the_request_answered_counts_a_response_time_late() -> None:

@@ -100,21 +100,23 @@ def test_throttled_delay_prefers_retry_after_then_reset() -> None:
     assert budget.throttled_delay({}) is None
 
 
-def test_a_window_left_unused_is_caught_up_at_most_twice_the_steady_rate() -> None:
+def test_a_window_left_unused_is_caught_up_at_most_three_times_the_steady_rate() -> None:
     # 45 per 3 s is 15/s; 40 left with 2 s to go (the run's first, dependent requests
-    # left the window's first second unused): faster than 15/s, never faster than 30/s.
+    # left the window's first second unused): faster than 15/s, never faster than 45/s,
+    # and never more than the window has left.
     clock = FakeClock()
     budget = RateBudget(clock=clock, sleep=clock.sleep)
     quota = {"quota": 45, "window_ms": 3000}
     one_request(budget, window_headers(left=40, reset_ms=2000, **quota))
     starts = []
-    for left in range(39, 29, -1):
+    for left in range(39, 24, -1):
         turn = budget.acquire()
         starts.append(clock.now)
         reset_ms = int((102.0 - clock.now) * 1000)
         budget.release(turn, window_headers(left=left, reset_ms=reset_ms, **quota), status=200)
     gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert all(1 / 30 - 1e-9 <= gap < 1 / 15 for gap in gaps), gaps
+    assert all(1 / 45 - 1e-9 <= gap < 1 / 15 for gap in gaps), gaps
+    assert starts[-1] < 102.0
 
 
 def test_a_late_answer_of_an_ended_window_does_not_hold_the_next_one() -> None:

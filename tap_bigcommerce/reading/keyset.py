@@ -178,7 +178,9 @@ class KeysetPager(VerifiedPager):
             marks.move(key, None, records=len(last))
             return  # the high-end page reached down to the first page: all read
         high = min(int(record["id"]) for record in last)
-        ranges = split_id_range(low, high - 1, first, last, workers=source.store.parallel_parts())
+        # As many ranges as the quota needs read at once, no more: each ends on a partly
+        # filled page, and those that finish early give way to splits of the rest (`steal`).
+        ranges = split_id_range(low, high - 1, first, last, workers=source.store.parts_needed())
         marks.read += len(last)
         new_keys = marks.replace(key, [[after, up_to] for after, up_to in ranges])
         bounded.extend(

@@ -78,7 +78,8 @@ class GrowingMerge(t.Generic[T]):
         self._running = 0
         self._pool: ThreadPoolExecutor | None = None
         self._permits = threading.Condition()
-        self._ahead = self._floor
+        # Nothing is fetched yet: the consumer is waiting from the start.
+        self._ahead = min(workers, max(self._floor, wanted() if wanted is not None else 0))
         self._taken = 0
 
     def __enter__(self) -> GrowingMerge[T]:
