@@ -58,6 +58,10 @@ OTHERS_SLACK = 2
 OTHERS_SLACK_SHARE = 0.1
 """Requests (at least, and as a share of this run's) a window may count beyond this run's
 before they are taken for other apps' (`_count_others`)."""
+UNMETERED_RATE = 1000.0
+"""Requests/s above which a store's quota is no limit at all (an unmetered plan, or the
+sandbox without a quota, reports one of 2^31 - 1): reads are then sized for the main
+thread (`context.UNMETERED_PARTS`), not for a rate no store could serve."""
 RELEASE_WAIT = 0.2
 """Longest wait for a request in flight to end before checking for cancellation."""
 
@@ -376,10 +380,11 @@ class RateBudget:
             needed = limit
             if steady > 0 and seconds is not None:
                 needed = min(limit, math.ceil(seconds / steady) + 1)
+            unmetered = steady <= 0 or 1 / steady > UNMETERED_RATE
             return BudgetView(
                 left=left,
                 quota=quota,
-                allowed_rate=1 / steady if steady > 0 else None,
+                allowed_rate=None if unmetered else 1 / steady,
                 in_flight=len(self._in_flight),
                 limit=limit,
                 needed=needed,

@@ -58,9 +58,9 @@ class GrowingMerge(t.Generic[T]):
     Producers fetch ahead of the consumer only as far as it keeps up: each item fetched
     and not yet taken holds one of `ahead` permits. When the consumer finds no item
     waiting (the store is the bottleneck: latency), at once as many permits as the
-    store's requests in flight may be (`wanted`, e.g. the rate budget's limit), or one
-    more without it, up to `workers`; when items pile up (the main thread is: CPU), one
-    fewer, down to `buffer`. So a fast store cannot fill memory with decoded pages (a
+    store's requests in flight may be (`wanted`, e.g. the rate budget's limit; never
+    more), or one more without it, up to `workers`; when items pile up (the main thread
+    is: CPU), one fewer, down to `buffer`. So a fast store cannot fill memory with decoded pages (a
     page of orders with line items is several MB), and a slow one gets every request in
     flight it needs at once, not one more per page (after a read held back waiting for
     its turn, say).
@@ -134,7 +134,7 @@ class GrowingMerge(t.Generic[T]):
     def _give(self, *, grow: bool = False, shrink: bool = False) -> None:
         ahead = self._ahead
         if grow:
-            ahead = max(ahead + 1, self._wanted() if self._wanted is not None else 0)
+            ahead = max(ahead, self._wanted()) if self._wanted is not None else ahead + 1
         elif shrink:
             ahead -= 1
         with self._permits:

@@ -147,7 +147,12 @@ class Progress:
         if budget.allowed_rate is not None:
             parts[-1] += f" (the quota allows {budget.allowed_rate:.1f}/s)"
         parts[-1] += ","
-        quota = "unknown" if budget.quota is None else f"{budget.left}/{budget.quota}"
+        if budget.quota is None:
+            quota = "unknown"
+        elif budget.allowed_rate is None:
+            quota = "unmetered"  # a quota no store could be held to (`ratelimit.UNMETERED_RATE`)
+        else:
+            quota = f"{budget.left}/{budget.quota}"
         parts.append(f"{budget.in_flight} in flight (limit {budget.limit}), quota left {quota},")
         if self.planned:
             parts.append(f"ranges {self.done}/{self.planned},")
