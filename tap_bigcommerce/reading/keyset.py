@@ -3,10 +3,11 @@
 Page numbers shift when a record is created, edited or deleted during the read, and a
 record at a page edge is then lost for good; a keyset (`id > last id read`) cannot
 shift (DESIGN §3). The first page is read from the low end of the window and, if it is
-full, one page from the high end; both are records the sync needs anyway. The ids
-between are split into ranges read concurrently (each by keyset), but only when each
-range holds several pages, so that the ranges' partly filled last pages cost little and
-a small window costs exactly the pages it needs.
+full, one page from the high end (in a first sync, asked for at the same time); both are
+records the sync needs anyway. The ids between are split into as many ranges as the
+quota needs read at once, each of several pages, so that the ranges' partly filled last
+pages cost little and a small window costs exactly the pages it needs; as ranges finish,
+the largest left is split again for another reader (`ranges`).
 
 The v2 and v3 lists differ only in how a range is asked for (`V2Keyset`, `V3Keyset`).
 """
