@@ -31,6 +31,7 @@ from tap_bigcommerce.errors import (
     TokenRejectedError,
     UnreachableError,
 )
+from tap_bigcommerce.rate_headers import throttled_delay
 from tap_bigcommerce.ratelimit import RateBudget
 
 if t.TYPE_CHECKING:
@@ -230,7 +231,7 @@ class StoreApi:
                     return ApiResponse(status, response.headers, None)
                 elif status == 429:
                     self._count("throttled")
-                    wait = self.budget.throttled_delay(response.headers)
+                    wait = throttled_delay(response.headers)
                     if wait is None:
                         wait = next(delays)
                     self._logger.info("Rate limited by the store; waiting %.1f s.", wait)

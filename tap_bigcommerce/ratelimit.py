@@ -37,12 +37,7 @@ from dataclasses import dataclass
 from tap_bigcommerce import cancel
 from tap_bigcommerce.concurrency import InFlightLimit
 from tap_bigcommerce.counting import StoreCounting
-
-RESET_HEADER = "X-Rate-Limit-Time-Reset-Ms"
-QUOTA_HEADER = "X-Rate-Limit-Requests-Quota"
-LEFT_HEADER = "X-Rate-Limit-Requests-Left"
-WINDOW_HEADER = "X-Rate-Limit-Time-Window-Ms"
-RETRY_AFTER_HEADER = "X-Retry-After"
+from tap_bigcommerce.rate_headers import quota_headers
 
 SAME_WINDOW_SLACK = 0.5
 """Seconds two readings' reset times may differ and still be the same window (the
@@ -64,16 +59,6 @@ sandbox without a quota, reports one of 2^31 - 1): reads are then sized for the 
 thread (`context.UNMETERED_PARTS`), not for a rate no store could serve."""
 RELEASE_WAIT = 0.2
 """Longest wait for a request in flight to end before checking for cancellation."""
-
-
-def _int_header(headers: Mapping[str, str], name: str) -> int | None:
-    raw = headers.get(name)
-    if raw is None:
-        return None
-    try:
-        return int(float(raw))
-    except ValueError:
-        return None
 
 
 @dataclass(eq=False)
@@ -300,16 +285,14 @@ class RateBudget:
             self._changed.notify_all()
 
     def _observe(self, ticket: Ticket, headers: Mapping[str, str], now: float) -> None:
-        quota = _int_header(headers, QUOTA_HEADER)
-        left = _int_header(headers, LEFT_HEADER)
-        reset_ms = _int_header(headers, RESET_HEADER)
-        if quota is None or left is None or reset_ms is None:
+        said = quota_headers(headers)
+        if said is None:
             return
-        window_ms = _int_header(headers, WINDOW_HEADER)
-        if window_ms is not None and window_ms > 0:
-            self._window = window_ms / 1000.0
+        quota, left = said.quota, said.left
+        if said.window_ms is not None and said.window_ms > 0:
+            self._window = said.window_ms / 1000.0
         told = self._counting.read(
-            started=ticket.started, answered=now, reset_ms=reset_ms, window=self._window
+            started=ticket.started, answered=now, reset_ms=said.reset_ms, window=self._window
         )
         reset_at = told.reset_at
         fresh = QuotaReading(quota=quota, left=left, reset_at=reset_at, after=told.counted_to)
@@ -349,19 +332,6 @@ class RateBudget:
         else:
             self._others = max(self._others, others)
         self._others_share = self._others / max(ours, 1)
-
-    def throttled_delay(self, headers: Mapping[str, str]) -> float | None:
-        """How long a 429 asks us to wait, from X-Retry-After or the reset header."""
-        retry_after = headers.get(RETRY_AFTER_HEADER)
-        if retry_after is not None:
-            try:
-                return max(float(retry_after), 0.0)
-            except ValueError:
-                pass
-        reset_ms = _int_header(headers, RESET_HEADER)
-        if reset_ms is not None:
-            return max(reset_ms / 1000.0, 0.0)
-        return None
 
     def view(self) -> BudgetView:
         """The current window's reading and the concurrency at the steady rate, for progress
