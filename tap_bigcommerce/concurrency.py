@@ -67,6 +67,13 @@ class InFlightLimit:
             needed = math.ceil(rate * self._response_seconds * HEADROOM) + 1
         return max(1, min(self.ceiling, needed, int(self._backoff)))
 
+    def cap(self) -> int:
+        """Requests allowed in flight whatever the window they are counted in: the
+        ceiling, less what the store's push-back took (one before the first answer)."""
+        if self._response_seconds is None:
+            return 1
+        return max(1, min(self.ceiling, int(self._backoff)))
+
     def answered(self, seconds: float) -> None:
         """A good answer after `seconds`: learn the response time, recover from back-off."""
         seconds = max(seconds, 0.0)

@@ -15,7 +15,10 @@ quota is left. The budget decides when the next request may start:
   at once (what is left is then spread over the rest of the window) and the reserve
   for the store's other apps is never touched;
 * with as many requests in flight as that rate needs at the store's response time
-  (`concurrency.InFlightLimit`), so a slow store is still read at the full rate;
+  (`concurrency.InFlightLimit`), so a slow store is still read at the full rate: of
+  the requests counted in the same window (an ended window's last requests, still on
+  their way back, do not hold the next window's first ones back), and never more in
+  all than the `max_workers` ceiling;
 * first to the stream being written: a stream read ahead of its turn gets only the
   turns it leaves unused (`urgent`).
 
@@ -210,6 +213,22 @@ class RateBudget:
         self._rate = 1 / interval if interval > 0 else None
         return 0.0, interval
 
+    def _counted_with_next(self, now: float) -> int:
+        """Requests in flight the store counts in the window the next one is counted in.
+
+        Lock held. Those of an earlier window (its catch-up at its end, the answers of a
+        slow store) no longer spend the rate the in-flight limit is sized for: counting
+        them would hold the next window back until they answer, and its start unused.
+        """
+        reading = self._reading
+        if reading is None or self._window is None:
+            return len(self._in_flight)
+        delay = self._counting.delay
+        began = reading.reset_at - delay
+        if now + delay < reading.reset_at:
+            began -= self._window
+        return sum(1 for ticket in self._in_flight if ticket.started >= began)
+
     def try_acquire(self, *, urgent: bool = True) -> Ticket | float | None:
         """A turn now (a `Ticket`), seconds to wait for one, or None while the requests
         in flight are all the limit allows (a `release` may give a turn).
@@ -226,7 +245,9 @@ class RateBudget:
             wait, interval = self._plan(now)
             if wait > 0:
                 return wait
-            if len(self._in_flight) >= self._limit.limit(self._rate):
+            if len(self._in_flight) >= self._limit.cap():
+                return None
+            if self._counted_with_next(now) >= self._limit.limit(self._rate):
                 return None
             if self._next_slot > now:
                 return self._next_slot - now

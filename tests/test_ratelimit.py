@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import threading
 
+import pytest
+
 from tap_bigcommerce.rate_headers import throttled_delay
 from tap_bigcommerce.ratelimit import RateBudget, Ticket
 
@@ -165,3 +167,38 @@ def window_headers(*, left: int, reset_ms: int, quota: int, window_ms: int) -> d
         "X-Rate-Limit-Time-Reset-Ms": str(reset_ms),
         "X-Rate-Limit-Time-Window-Ms": str(window_ms),
     }
+
+
+@pytest.mark.parametrize("max_in_flight", [32, 20])
+def test_requests_of_an_ended_window_do_not_hold_the_next_one_back(max_in_flight: int) -> None:
+    # 45 per 3 s at 1 s a request: the steady 15/s needs about 24 in flight. A window's
+    # catch-up at its end leaves that many in flight past its reset; the next window is
+    # counted afresh, so its first requests go out at once, not when those answer. The
+    # max_workers ceiling still counts every request in flight.
+    clock = FakeClock()
+    budget = RateBudget(max_in_flight=max_in_flight, clock=clock, sleep=clock.sleep)
+    quota = {"quota": 45, "window_ms": 3000}
+    turn = budget.acquire()
+    clock.now += 1.0
+    budget.release(turn, window_headers(left=44, reset_ms=2000, **quota), status=200)
+    stragglers = []
+    while True:
+        turn_or_wait = budget.try_acquire()
+        if turn_or_wait is None:
+            break  # as many in flight as the rate needs
+        if isinstance(turn_or_wait, Ticket):
+            stragglers.append(turn_or_wait)
+        else:
+            clock.now += turn_or_wait
+    # The answer came 2 s before the reset (at 103 read cautiously, headers written as the
+    # request answered): all were sent in that window.
+    assert 15 <= len(stragglers) <= min(max_in_flight, 31)
+    assert clock.now < 103.0
+    clock.now = 103.1  # the window has reset; none of them has answered yet
+    turn_or_wait = budget.try_acquire()
+    if max_in_flight == 32:
+        assert len(stragglers) < 32
+        assert isinstance(turn_or_wait, Ticket), turn_or_wait
+    else:
+        assert len(stragglers) == max_in_flight
+        assert turn_or_wait is None
