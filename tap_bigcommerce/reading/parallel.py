@@ -59,11 +59,14 @@ class GrowingMerge(t.Generic[T]):
     and not yet taken holds one of `ahead` permits. When the consumer finds no item
     waiting (the store is the bottleneck: latency), at once as many permits as the
     store's requests in flight may be (`wanted`, e.g. the rate budget's limit; never
-    more), or one more without it, up to `workers`; when items pile up (the main thread
-    is: CPU), one fewer, down to `buffer`. So a fast store cannot fill memory with decoded pages (a
-    page of orders with line items is several MB), and a slow one gets every request in
-    flight it needs at once, not one more per page (after a read held back waiting for
-    its turn, say).
+    more), or one more without it, up to `workers`. When items pile up (the main thread
+    is the bottleneck: CPU), one fewer, down to `buffer`, but never below `wanted`: a
+    pile is not always a consumer slower than the store (a read ahead's pages at its
+    turn, written while the quota would sit unused if each page taken did not let one
+    more be fetched). So a fast store cannot fill memory with decoded pages (a page of
+    orders with line items is several MB), and a slow one gets every request in flight
+    it needs at once, not one more per page (after a read held back waiting for its
+    turn, say).
     """
 
     def __init__(
@@ -133,13 +136,15 @@ class GrowingMerge(t.Generic[T]):
 
     def _give(self, *, grow: bool = False, shrink: bool = False) -> None:
         ahead = self._ahead
+        wanted = self._wanted() if self._wanted is not None else None
         if grow:
-            ahead = max(ahead, self._wanted()) if self._wanted is not None else ahead + 1
+            ahead = max(ahead, wanted) if wanted is not None else ahead + 1
         elif shrink:
             ahead -= 1
+        floor = self._floor if wanted is None else max(self._floor, wanted)
         with self._permits:
             self._taken -= 1
-            self._ahead = min(self._workers, max(self._floor, ahead))
+            self._ahead = min(self._workers, max(floor, ahead))
             self._permits.notify_all()
 
     def _run(self, produce: Callable[[], Iterable[T]]) -> None:
