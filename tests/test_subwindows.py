@@ -82,6 +82,30 @@ def test_parallel_parts_equal_one_cursor_when_most_records_share_a_few_seconds(
     assert_same_as_serial(store)
 
 
+def test_a_quick_store_reads_few_parts_and_puts_no_page_aside() -> None:
+    # 45 requests per 3 s at 200 ms a page: about 4 requests in flight keep the quota busy,
+    # so the window between its end pages is cut in about that many parts, each of several
+    # pages. More parts would each end on a partly filled page, and a part split again
+    # for holding more than a couple of pages would cost the page it puts aside.
+    options = SandboxOptions(
+        seed=52, orders=10, products=10, customers=6000, quota=45, window_ms=3000, latency_ms=200
+    )
+    with Sandbox(options) as quick:
+        run, parts = read(quick, workers=32)
+        assert {i for i, _ in versions(run)} == {row["id"] for row in quick.truth("customers")}
+        requests = quick.stats()["by_endpoint"]["GET /v3/customers"]
+    cut = {part for part in parts if part[0]}  # the end pages are read with no lower bound
+    assert 2 <= len(cut) <= 6, sorted(cut)
+    for low, high in cut:  # none read, then split: no part holds another
+        assert not any(
+            low <= other_low and other_high <= high
+            for other_low, other_high in cut
+            if (other_low, other_high) != (low, high)
+        ), (low, high)
+    # 24 pages: 2 end pages, then about a page more than its share per part.
+    assert sum(requests.values()) <= 24 + len(cut), requests
+
+
 def at(seconds: int) -> dt.datetime:
     return dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(seconds=seconds)
 

@@ -11,14 +11,17 @@ A fresh window is opened from both ends, as a keyset list is: its earliest page
 latest (`:desc`); in a first sync both at once. Every record before the first page's
 last date is in it, every one after the last page's last date in that one, so what is
 left is the span between those two dates, however wide the window: it is tiled by as
-many equal spans of time as it holds `PAGES_PER_PART` pages (up to what the rate budget
-keeps in flight), each read by its cursor. Records of the end pages met again at the
-span's edges (a second they share) are dropped as the repeats they are.
+many equal spans of time as it holds `PAGES_PER_PART` pages, up to as many as the quota
+needs in flight at the store's response time (more only add partly filled last pages:
+at 15 requests/s, 4 at 200 ms a page, 16 at a second), each read by its cursor. Records of the end
+pages met again at the span's edges (a second they share) are dropped as the repeats
+they are.
 
-A part whose first page counts more than `SPLIT_ABOVE_PAGES` pages (a bulk import in one
-afternoon) puts that page aside and splits the same way, recursively, where its records
-are; a span of one second cannot be split and is read by its cursor. Each such split
-costs the one page put aside.
+A part whose first page counts more than `SPLIT_ABOVE_PAGES` pages, and more than
+`BUNCHED` times the pages it was cut to hold (a bulk import in one afternoon), puts that
+page aside and splits the same way, recursively, where its records are; a span of one
+second cannot be split and is read by its cursor. Each such split costs the one page
+put aside.
 
 Positions in the checkpoint (`reading.checkpoint`): `[min, max, cursor]` per part, the
 cursor the one after the last page written (null: the part is not begun).
@@ -31,7 +34,7 @@ import functools
 import math
 import typing as t
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from typing_extensions import override
 
@@ -56,6 +59,8 @@ if t.TYPE_CHECKING:
     from tap_bigcommerce.reading.windows import Window
 
 SPLIT_ABOVE_PAGES = 4
+"""A fresh part holding more pages than this (and than `BUNCHED` times its plan) is split."""
+BUNCHED = 2
 PAGES_PER_PART = 2
 QUEUED_PAGES = 2
 FIELD = "date_modified"
@@ -68,6 +73,9 @@ class Part:
     low: dt.datetime | None
     high: dt.datetime
     cursor: str | None = None
+    planned_pages: int | None = field(default=None, compare=False)
+    """The pages it was cut to hold (None: not cut by a count, or resumed): one holding
+    far more is where the records bunch, and is split again."""
 
     def params(self) -> dict[str, str]:
         params = {f"{FIELD}:max": format_timestamp(self.high)}
@@ -122,13 +130,14 @@ def split_part(part: Part, first_page: Page, total: int, *, most: int) -> list[P
         return [part]
     step = (last - first + 1) / count
     starts = [first + round(step * i) for i in range(count)]
+    planned = math.ceil(total / PAGE_SIZE / count)
     parts = []
     for i, start in enumerate(starts):
         end = starts[i + 1] - 1 if i + 1 < count else last
         begin: dt.datetime | None = _at(start)
         if i == 0:
             begin = part.low  # the first part keeps the part's own start, open or not
-        parts.append(Part(begin, _at(end)))
+        parts.append(Part(begin, _at(end), planned_pages=planned))
     return parts
 
 
@@ -143,7 +152,9 @@ def _at(seconds: int) -> dt.datetime:
 def between_ends(first: Page, last: Page, total: int, *, most: int) -> list[Part]:
     """The parts tiling what the window's earliest (`first`) and latest (`last`) pages
     leave between them: `[first's last date, last's last date]`, inclusive, in equal
-    spans of time, as many as it holds PAGES_PER_PART pages (empty: nothing is left)."""
+    spans of time, as many as it holds PAGES_PER_PART pages, at most `most` (the parts
+    the quota needs in flight: more only add partly filled last pages); empty: nothing
+    is left."""
     low = max(_moment(r.get(FIELD)) for r in first)
     high = min(_moment(r.get(FIELD)) for r in last)
     if low > high:
@@ -154,7 +165,17 @@ def between_ends(first: Page, last: Page, total: int, *, most: int) -> list[Part
     step = (end - start + 1) / count
     starts = [start + round(step * i) for i in range(count)]
     ends = [*(s - 1 for s in starts[1:]), end]
-    return [Part(_at(a), _at(b)) for a, b in zip(starts, ends, strict=True)]
+    planned = math.ceil(left / PAGE_SIZE / count)
+    return [Part(_at(a), _at(b), planned_pages=planned) for a, b in zip(starts, ends, strict=True)]
+
+
+def _split_above(part: Part) -> int:
+    """Pages above which a fresh part is split: a part cut to hold many pages (few parts
+    keep the quota busy at a quick store) is split only where the records bunch; each
+    split costs the page put aside."""
+    if part.planned_pages is None:
+        return SPLIT_ABOVE_PAGES
+    return max(SPLIT_ABOVE_PAGES, BUNCHED * part.planned_pages)
 
 
 class SubWindows:
@@ -241,7 +262,8 @@ class SubWindows:
         finally:
             if later is not None:
                 abandon(later, self.source)
-        parts = between_ends(first, last, total or 2 * PAGE_SIZE, most=self.most)
+        needed = self.source.store.parts_needed()
+        parts = between_ends(first, last, total or 2 * PAGE_SIZE, most=needed)
         yield Ends(key, [first, last], total, parts)
 
     def _end(self, params: dict[str, t.Any], latest: bool) -> tuple[Page, int | None]:
@@ -261,7 +283,7 @@ class SubWindows:
         params = {**self.params, **part.params()}
         pages = cursor_pages(self.source, self.source.path, params, typed=True, after=part.cursor)
         for page, cursor, total in pages:
-            if fresh and total is not None and total > SPLIT_ABOVE_PAGES * PAGE_SIZE:
+            if fresh and total is not None and total > _split_above(part) * PAGE_SIZE:
                 parts = split_part(part, page, total, most=self.most)
                 if len(parts) > 1:
                     yield Split(key, parts, counted)  # this page is put aside: the parts read it
