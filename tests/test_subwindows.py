@@ -83,12 +83,13 @@ def test_parallel_parts_equal_one_cursor_when_most_records_share_a_few_seconds(
 
 
 def test_a_quick_store_reads_few_parts_and_puts_no_page_aside() -> None:
-    # 45 requests per 3 s at 200 ms a page: about 4 requests in flight keep the quota busy,
-    # so the window between its end pages is cut in about that many parts, each of several
-    # pages. More parts would each end on a partly filled page, and a part split again
-    # for holding more than a couple of pages would cost the page it puts aside.
+    # 15 requests per 3 s at 200 ms a page: 2 requests in flight keep the quota busy (up to
+    # 4 if the machine is slow to answer), so the window between its end pages is cut in
+    # about that many parts, each of several pages. More parts would each end on a partly
+    # filled page, and a part split again for holding more than a few pages would cost the
+    # page it puts aside.
     options = SandboxOptions(
-        seed=52, orders=10, products=10, customers=6000, quota=45, window_ms=3000, latency_ms=200
+        seed=52, orders=10, products=10, customers=6000, quota=15, window_ms=3000, latency_ms=200
     )
     with Sandbox(options) as quick:
         run, parts = read(quick, workers=32)
