@@ -59,13 +59,10 @@ class InFlightLimit:
         rate-limit headers): one at a time until an answer tells the response time,
         then the ceiling, still subject to back-off.
         """
-        if self._response_seconds is None:
-            return 1
-        if rate is None:
-            needed = self.ceiling
-        else:
-            needed = math.ceil(rate * self._response_seconds * HEADROOM) + 1
-        return max(1, min(self.ceiling, needed, int(self._backoff)))
+        if self._response_seconds is None or rate is None:
+            return self.cap()
+        needed = math.ceil(rate * self._response_seconds * HEADROOM) + 1
+        return max(1, min(self.cap(), needed))
 
     def cap(self) -> int:
         """Requests allowed in flight whatever the window they are counted in: the

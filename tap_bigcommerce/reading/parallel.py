@@ -82,7 +82,7 @@ class GrowingMerge(t.Generic[T]):
         self._pool: ThreadPoolExecutor | None = None
         self._permits = threading.Condition()
         # Nothing is fetched yet: the consumer is waiting from the start.
-        self._ahead = min(workers, max(self._floor, wanted() if wanted is not None else 0))
+        self._ahead = self._bounded(0, wanted() if wanted is not None else None)
         self._taken = 0
 
     def __enter__(self) -> GrowingMerge[T]:
@@ -138,14 +138,19 @@ class GrowingMerge(t.Generic[T]):
         ahead = self._ahead
         wanted = self._wanted() if self._wanted is not None else None
         if grow:
-            ahead = max(ahead, wanted) if wanted is not None else ahead + 1
+            if wanted is None:
+                ahead += 1  # with `wanted`, `_bounded` takes it there at once
         elif shrink:
             ahead -= 1
-        floor = self._floor if wanted is None else max(self._floor, wanted)
         with self._permits:
             self._taken -= 1
-            self._ahead = min(self._workers, max(floor, ahead))
+            self._ahead = self._bounded(ahead, wanted)
             self._permits.notify_all()
+
+    def _bounded(self, ahead: int, wanted: int | None) -> int:
+        """`ahead` permits kept from `buffer` (or `wanted`, if more) to `workers`."""
+        floor = self._floor if wanted is None else max(self._floor, wanted)
+        return min(self._workers, max(floor, ahead))
 
     def _run(self, produce: Callable[[], Iterable[T]]) -> None:
         try:
