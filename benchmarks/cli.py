@@ -66,8 +66,20 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def default_results(args: argparse.Namespace) -> Path:
+    """Where a run's results go unless ``--json`` says: a partial or quick run never
+    overwrites the committed ``results.json``, which the README table renders."""
+    name = "results-quick.json" if args.quick else "results.json"
+    if args.only:
+        name = "results-only.json"
+    return ROOT / "benchmarks" / name
+
+
 def main(argv: t.Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    if args.only and args.update_readme and not args.from_json:
+        p.error("--update-readme writes the whole table: run every figure (drop --only)")
     if args.from_json:
         try:
             saved = read_json(args.from_json)
@@ -107,9 +119,7 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     results["bench_s"] = time.perf_counter() - started
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
-    out = args.json or ROOT / "benchmarks" / (
-        "results-quick.json" if args.quick else "results.json"
-    )
+    out = args.json or default_results(args)
     write_json(results, out)
     print_table(results, args.verbose)
     print(f"results: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")

@@ -57,8 +57,8 @@ def report():
     if urls_path:
         with open(urls_path, "w") as fh:
             fh.write("\n".join(urls))
-# The command ends with os._exit after running the atexit handlers, last registered first:
-# registered before the tap's own (its writer's flush), this one runs after them.
+# atexit handlers run last registered first: registered before the tap's own (its writer's
+# flush), this one runs after them.
 atexit.register(report)
 from importlib.metadata import entry_points
 (entry,) = entry_points(group="console_scripts", name="tap-bigcommerce")

@@ -13,8 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from benchmarks.cli import default_results, parser
+from benchmarks.errors import BenchError
 from benchmarks.figures import FIGURES
-from benchmarks.report import BEGIN, END, markdown, read_json
+from benchmarks.report import BEGIN, END, markdown, read_json, with_table
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results.json"
@@ -63,3 +67,32 @@ def test_a_missing_results_file_is_a_one_line_error(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines() == [
         f"benchmark: cannot read results from {tmp_path / 'absent.json'}: No such file or directory"
     ]
+
+
+def test_a_readme_without_the_table_markers_is_a_one_line_error() -> None:
+    expected = f"README.md has no {BEGIN} ... {END} markers to put the table between"
+    with pytest.raises(BenchError) as raised:
+        with_table("# A README\n\n## Performance\n\nNo table here.\n", "| row |")
+    assert str(raised.value) == expected
+
+
+def test_the_table_replaces_only_what_is_between_the_markers() -> None:
+    readme = f"intro\n{BEGIN}\n| old |\n{END}\nafter\n"
+    assert with_table(readme, "| new |") == f"intro\n{BEGIN}\n| new |\n{END}\nafter\n"
+
+
+def test_a_partial_run_cannot_rewrite_the_readme_table() -> None:
+    result = bench("--only", "requests", "--update-readme")
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .endswith("--update-readme writes the whole table: run every figure (drop --only)")
+    )
+
+
+def test_partial_and_quick_runs_leave_the_committed_results_alone() -> None:
+    args = parser().parse_args
+    assert default_results(args([])) == RESULTS
+    assert default_results(args(["--quick"])).name == "results-quick.json"
+    assert default_results(args(["--only", "quota"])).name == "results-only.json"
