@@ -34,7 +34,7 @@ import functools
 import math
 import typing as t
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from typing_extensions import override
 
@@ -128,17 +128,19 @@ def split_part(part: Part, first_page: Page, total: int, *, most: int) -> list[P
     count = min(most, math.ceil(total / PAGE_SIZE / PAGES_PER_PART), last - first + 1)
     if count < 2:
         return [part]
+    parts = _tiles(first, last, count, total)
+    # The first part keeps the part's own start, open or not.
+    return [replace(parts[0], low=part.low), *parts[1:]]
+
+
+def _tiles(first: int, last: int, count: int, records: int) -> list[Part]:
+    """`[first, last]` (whole seconds, inclusive) in `count` equal spans of time, each
+    planned to hold its share of `records` (see `Part.planned_pages`)."""
     step = (last - first + 1) / count
     starts = [first + round(step * i) for i in range(count)]
-    planned = math.ceil(total / PAGE_SIZE / count)
-    parts = []
-    for i, start in enumerate(starts):
-        end = starts[i + 1] - 1 if i + 1 < count else last
-        begin: dt.datetime | None = _at(start)
-        if i == 0:
-            begin = part.low  # the first part keeps the part's own start, open or not
-        parts.append(Part(begin, _at(end), planned_pages=planned))
-    return parts
+    ends = [*(s - 1 for s in starts[1:]), last]
+    planned = math.ceil(records / PAGE_SIZE / count)
+    return [Part(_at(a), _at(b), planned_pages=planned) for a, b in zip(starts, ends, strict=True)]
 
 
 def _moment(value: t.Any) -> dt.datetime:
@@ -162,11 +164,7 @@ def between_ends(first: Page, last: Page, total: int, *, most: int) -> list[Part
     left = max(total - len(first) - len(last), 1)
     start, end = math.floor(low.timestamp()), math.floor(high.timestamp())
     count = max(1, min(most, math.ceil(left / PAGE_SIZE / PAGES_PER_PART), end - start + 1))
-    step = (end - start + 1) / count
-    starts = [start + round(step * i) for i in range(count)]
-    ends = [*(s - 1 for s in starts[1:]), end]
-    planned = math.ceil(left / PAGE_SIZE / count)
-    return [Part(_at(a), _at(b), planned_pages=planned) for a, b in zip(starts, ends, strict=True)]
+    return _tiles(start, end, count, left)
 
 
 def _split_above(part: Part) -> int:
